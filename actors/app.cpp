@@ -1,0 +1,61 @@
+#include "actors/app.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/circuit_breaker.hpp"
+#include "actors/convex_callback.hpp"
+#include "actors/front.hpp"
+#include "actors/http_gateway.hpp"
+#include "actors/judge0_pool.hpp"
+#include "actors/readiness.hpp"
+#include "actors/redis_rate_limiter.hpp"
+#include "actors/shutdown_coordinator.hpp"
+#include "actors/supervisor.hpp"
+#include "http/client.hpp"
+#include "http/server.hpp"
+#include "messages/atoms.hpp"
+#include "messages/http_messages.hpp"
+
+namespace cx {
+
+app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const config> cfg,
+         std::function<void()> on_drained)
+    : client_(std::make_unique<http::client>(io)) {
+  gateway_ = spawn_http_gateway(sys, *client_);
+  breaker_settings bs;
+  bs.failure_threshold = cfg->breaker_failure_threshold;
+  bs.open_ms = cfg->breaker_open.count();
+  breaker_ = spawn_circuit_breaker(sys, bs, [] { return std::chrono::steady_clock::now(); });
+  convex_ = spawn_convex_callback(sys, cfg, gateway_);
+  pool_ = spawn_judge0_pool(sys, cfg, gateway_, breaker_);
+  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_);
+  readiness_ = spawn_readiness(sys, cfg, gateway_);
+  if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
+  front_ = spawn_front(sys, cfg, front_deps{breaker_, supervisor_, readiness_, pool_, limiter_});
+  coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
+
+  http::server_options opts;
+  opts.bind_address = cfg->bind_address;
+  opts.port = cfg->port;
+  opts.max_body_bytes = cfg->max_body_bytes;
+  caf::actor front = front_;
+  server_ = std::make_unique<http::server>(io, opts, [front](http::request req, http::responder_ptr reply) {
+    caf::anon_send(front, incoming_request{std::move(req), std::move(reply), std::chrono::steady_clock::now()});
+  });
+}
+
+app::~app() { stop(); }
+
+std::uint16_t app::port() const { return server_->port(); }
+
+void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
+
+void app::stop() {
+  if (server_) server_->close();
+  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_, &breaker_, &gateway_}) {
+    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
+    *a = nullptr;
+  }
+}
+
+}  // namespace cx

@@ -1,0 +1,42 @@
+// Wires config -> actors -> HTTP server. Used by main.cpp and by the in-process actor tests.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+namespace http {
+class io_runtime;
+class client;
+class server;
+}  // namespace http
+
+class app {
+ public:
+  // Spawns every long-lived actor and starts listening; throws std::runtime_error when the
+  // port cannot be bound. on_drained runs (on an actor thread) when shutdown has finished.
+  app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const config> cfg,
+      std::function<void()> on_drained);
+  ~app();
+
+  std::uint16_t port() const;
+  // First signal: begin the graceful drain.
+  void begin_shutdown();
+  // Stop listening and end every long-lived actor.
+  void stop();
+
+  caf::actor supervisor() const { return supervisor_; }
+
+ private:
+  std::unique_ptr<http::client> client_;
+  std::unique_ptr<http::server> server_;
+  caf::actor gateway_, breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
+};
+
+}  // namespace cx

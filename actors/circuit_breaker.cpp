@@ -1,0 +1,53 @@
+#include "actors/circuit_breaker.hpp"
+
+#include <caf/all.hpp>
+
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "messages/atoms.hpp"
+
+namespace cx {
+namespace {
+
+struct circuit_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  circuit_state() = default;
+  breaker_state machine;
+  static constexpr const char* name = "circuit_breaker";
+};
+
+std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_settings cfg, steady_clock_fn clock) {
+  auto publish_if_changed = [self](breaker_mode before) {
+    auto now = self->state.machine.mode;
+    if (now == before) return;
+    metrics::set_breaker_state(static_cast<int>(now));
+    log::write(now == breaker_mode::open ? log::level::warn : log::level::info, "circuit breaker state changed",
+               {{"from", to_string(before)}, {"to", to_string(now)}});
+  };
+  return {
+      [self, cfg, clock, publish_if_changed](allow_atom) {
+        auto before = self->state.machine.mode;
+        bool ok = breaker_allow(self->state.machine, cfg, to_ms(clock()));
+        publish_if_changed(before);
+        return ok;
+      },
+      [self, cfg, clock](rejecting_atom) { return breaker_rejecting(self->state.machine, cfg, to_ms(clock())); },
+      [self, cfg, clock, publish_if_changed](record_atom, bool failure) {
+        auto before = self->state.machine.mode;
+        breaker_record(self->state.machine, cfg, failure, to_ms(clock()));
+        publish_if_changed(before);
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock) {
+  return sys.spawn(circuit_breaker, settings, std::move(clock));
+}
+
+}  // namespace cx

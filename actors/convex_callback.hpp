@@ -1,0 +1,22 @@
+// The Convex callback actor. Requests:
+//   (running_atom, submission_kind, std::string submission_id) -> convex_answer   one attempt
+//   (fetch_atom, submission_kind, std::string question_id)     -> convex_answer   retried on transient errors
+//   (result_atom, submission_kind, submission_result)          -> bool delivered  retried with backoff
+// Every call carries a timeout and, when a secret is set, the signature headers.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway);
+
+// How long a requester should wait for a result delivery at most.
+std::chrono::milliseconds result_delivery_budget(const config& cfg);
+
+}  // namespace cx

@@ -1,0 +1,304 @@
+#include "actors/front.hpp"
+
+#include <caf/all.hpp>
+
+#include <random>
+
+#include "actors/inline_judge.hpp"
+#include "actors/policy/auth.hpp"
+#include "actors/policy/routing.hpp"
+#include "actors/policy/signing.hpp"
+#include "actors/rate_limiter.hpp"
+#include "http/json_errors.hpp"
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "messages/atoms.hpp"
+#include "messages/convex_messages.hpp"
+#include "messages/http_messages.hpp"
+#include "messages/rate_messages.hpp"
+#include "messages/wire_json.hpp"
+
+namespace cx {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+// Adds the headers every answer carries and records the request's metrics, whoever answers.
+class tracked_responder final : public http::responder {
+ public:
+  tracked_responder(http::responder_ptr inner, std::string request_id, route r, steady::time_point received)
+      : inner_(std::move(inner)), request_id_(std::move(request_id)), route_(r), received_(received) {}
+
+  void add_header(std::string name, std::string value) { extra_.push_back({std::move(name), std::move(value)}); }
+
+  void send(http::response res) override {
+    res.set_header("X-Request-Id", request_id_);
+    for (auto& h : extra_) res.set_header(h.name, h.value);
+    double secs = std::chrono::duration<double>(steady::now() - received_).count();
+    metrics::observe_http(route_label(route_), res.status, secs);
+    if (res.status >= 500 || log::enabled(log::level::debug)) {
+      log::write(res.status >= 500 ? log::level::warn : log::level::debug, "http request",
+                 {{"request_id", request_id_}, {"route", route_label(route_)}, {"status", res.status},
+                  {"duration_us", static_cast<std::int64_t>(secs * 1e6)}});
+    }
+    inner_->send(std::move(res));
+  }
+
+ private:
+  http::responder_ptr inner_;
+  std::string request_id_;
+  route route_;
+  steady::time_point received_;
+  http::header_list extra_;
+};
+
+struct pending {
+  http::request req;
+  std::shared_ptr<tracked_responder> reply;
+  std::string request_id;
+  route r = route::none;
+  steady::time_point received;
+  int key_index = -1;
+};
+using pending_ptr = std::shared_ptr<pending>;
+
+struct front_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  front_state() = default;
+  std::shared_ptr<const config> cfg;
+  front_deps deps;
+  std::unique_ptr<memory_rate_limiter> limiter;
+  bool draining = false;  // readiness off
+  bool refusing = false;  // judge routes answer 503
+  std::mt19937_64 rng{std::random_device{}()};
+  static constexpr const char* name = "front";
+};
+
+using front_actor = caf::stateful_actor<front_state>;
+
+bool valid_request_id(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::string new_request_id(std::mt19937_64& rng) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 2; ++i) {
+    auto v = rng();
+    for (int k = 0; k < 16; ++k) out += kHex[(v >> (k * 4)) & 15];
+  }
+  return out;
+}
+
+bool is_json_content_type(std::string_view ct) {
+  auto semi = ct.find(';');
+  auto media = ct.substr(0, semi);
+  while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
+  return http::iequals(media, "application/json");
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now().time_since_epoch()).count();
+}
+
+void set_rate_headers(tracked_responder& reply, const config& cfg, const rate_decision& d) {
+  reply.add_header("RateLimit-Policy", "\"default\";q=" + std::to_string(cfg.rate_limit_burst) + ";w=60");
+  reply.add_header("RateLimit", "\"default\";r=" + std::to_string(d.remaining) + ";t=" +
+                                    std::to_string(d.allowed ? d.reset_s : d.retry_after_s));
+}
+
+void after_breaker(front_actor* self, const pending_ptr& p, std::variant<judge_request, inline_judge_request> body) {
+  auto& st = self->state;
+  if (auto* jr = std::get_if<judge_request>(&body)) {
+    http::responder_ptr reply = p->reply;
+    self->send(st.deps.supervisor, admit_atom::value, std::move(*jr), p->request_id, p->received, reply);
+    return;
+  }
+  inline_judge_args args;
+  args.req = std::move(std::get<inline_judge_request>(body));
+  args.request_id = p->request_id;
+  args.received = p->received;
+  args.reply = p->reply;
+  args.cfg = st.cfg;
+  args.pool = st.deps.pool;
+  self->spawn<caf::linked>(inline_judge, std::move(args));
+}
+
+void after_rate_limit(front_actor* self, const pending_ptr& p) {
+  auto& st = self->state;
+  const auto& cfg = *st.cfg;
+  if (p->req.body_too_large) {
+    return p->reply->send(http::error_response(413, "Request body exceeds MAX_BODY_BYTES"));
+  }
+  if (!is_json_content_type(p->req.header_value("Content-Type"))) {
+    return p->reply->send(http::error_response(415, "Content-Type must be application/json"));
+  }
+  request_caps caps{cfg.max_source_bytes, cfg.max_testcases, cfg.max_stdin_bytes};
+  std::variant<judge_request, inline_judge_request> body;
+  request_error err;
+  bool ok = false;
+  if (p->r == route::judge_question) {
+    auto parsed = parse_judge_request(p->req.body, caps);
+    if ((ok = std::holds_alternative<judge_request>(parsed))) body = std::move(std::get<judge_request>(parsed));
+    else err = std::move(std::get<request_error>(parsed));
+  } else {
+    auto parsed = parse_inline_judge_request(p->req.body, caps);
+    if ((ok = std::holds_alternative<inline_judge_request>(parsed)))
+      body = std::move(std::get<inline_judge_request>(parsed));
+    else err = std::move(std::get<request_error>(parsed));
+  }
+  if (!ok) {
+    auto details = err.details_json.empty() ? issues_details_json(err.issues) : err.details_json;
+    if (err.message == "Malformed JSON body") details.clear();
+    return p->reply->send(http::error_response(400, err.submission_id, err.message, details));
+  }
+  if (st.refusing) {
+    auto res = http::error_response(503, "Service is shutting down");
+    res.set_header("Retry-After", "5");
+    return p->reply->send(std::move(res));
+  }
+  self->request(st.deps.breaker, std::chrono::seconds(2), rejecting_atom::value)
+      .then(
+          [self, p, body = std::move(body)](bool rejecting) mutable {
+            if (rejecting) return p->reply->send(http::error_response(502, "Judge0 unavailable"));
+            after_breaker(self, p, std::move(body));
+          },
+          [p](caf::error&) { p->reply->send(http::error_response(502, "Judge0 unavailable")); });
+}
+
+void apply_rate(front_actor* self, const pending_ptr& p, const rate_decision& d) {
+  set_rate_headers(*p->reply, *self->state.cfg, d);
+  if (!d.allowed) {
+    metrics::count_rate_limited();
+    auto res = http::error_response(429, "Too many requests");
+    res.set_header("Retry-After", std::to_string(d.retry_after_s));
+    return p->reply->send(std::move(res));
+  }
+  after_rate_limit(self, p);
+}
+
+void check_rate(front_actor* self, const pending_ptr& p) {
+  auto& st = self->state;
+  std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
+  key += "|";
+  key += p->req.header_value("X-Code-Exec-Subject");
+  if (!st.deps.redis_limiter) return apply_rate(self, p, st.limiter->take(key, now_ms()));
+  self->request(st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
+      .then(
+          [self, p](rate_answer& a) {
+            if (!a.backend_failed) return apply_rate(self, p, a.decision);
+            bool open = self->state.cfg->rate_limit_fail_open;
+            metrics::count_rate_limiter_error(open);
+            if (open) return after_rate_limit(self, p);
+            auto res = http::error_response(503, "Rate limiter unavailable");
+            res.set_header("Retry-After", "1");
+            p->reply->send(std::move(res));
+          },
+          [self, p](caf::error&) {
+            bool open = self->state.cfg->rate_limit_fail_open;
+            metrics::count_rate_limiter_error(open);
+            if (open) return after_rate_limit(self, p);
+            p->reply->send(http::error_response(503, "Rate limiter unavailable"));
+          });
+}
+
+void judge_route(front_actor* self, const pending_ptr& p) {
+  const auto& cfg = *self->state.cfg;
+  if (!cfg.auth_disabled) {
+    p->key_index = match_api_key(cfg.api_keys, p->req.header_value("X-Code-Exec-Key"));
+    if (p->key_index < 0) {
+      log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", "api key"}});
+      return p->reply->send(http::error_response(401, "Unauthorized"));
+    }
+  }
+  if (!cfg.signing_secrets.empty() && !p->req.body_too_large) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
+    auto check = verify_signature(cfg.signing_secrets, p->req.header_value("X-Code-Exec-Timestamp"),
+                                  p->req.header_value("X-Code-Exec-Signature"), p->req.body, now.count(),
+                                  cfg.signature_tolerance.count());
+    if (check != signature_check::ok) {
+      log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", to_string(check)}});
+      return p->reply->send(http::error_response(401, "Unauthorized"));
+    }
+  }
+  check_rate(self, p);
+}
+
+void readiness_route(front_actor* self, const pending_ptr& p) {
+  if (self->state.draining) {
+    return p->reply->send(http::response::json(503, "{\"ok\":false,\"draining\":true}"));
+  }
+  self->request(self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
+                probe_atom::value)
+      .then(
+          [self, p](bool ok, std::string& deps) {
+            auto body = std::string("{\"ok\":") + (ok ? "true" : "false") + "," + deps.substr(1);
+            p->reply->send(http::response::json(ok ? 200 : 503, std::move(body)));
+          },
+          [p](caf::error&) {
+            p->reply->send(http::response::json(503, "{\"ok\":false,\"error\":\"readiness probe failed\"}"));
+          });
+}
+
+void dispatch(front_actor* self, const pending_ptr& p) {
+  auto m = match_route(p->req.method, p->req.path());
+  p->r = m.r;
+  if (m.status == 404) return p->reply->send(http::error_response(404, "Not found"));
+  if (m.status == 405) {
+    auto res = http::error_response(405, "Method not allowed");
+    res.set_header("Allow", m.allow);
+    return p->reply->send(std::move(res));
+  }
+  switch (m.r) {
+    case route::healthz:
+      return p->reply->send(http::response::json(200, "{\"ok\":true}"));
+    case route::readyz:
+      return readiness_route(self, p);
+    case route::metrics: {
+      http::response res;
+      res.body = metrics::render();
+      res.headers.push_back({"Content-Type", "text/plain; version=0.0.4; charset=utf-8"});
+      return p->reply->send(std::move(res));
+    }
+    case route::judge_question:
+    case route::judge:
+      return judge_route(self, p);
+    case route::none:
+      break;
+  }
+  p->reply->send(http::error_response(404, "Not found"));
+}
+
+caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_deps deps) {
+  self->state.cfg = cfg;
+  self->state.deps = std::move(deps);
+  self->state.limiter = std::make_unique<memory_rate_limiter>(cfg->rate_limit_per_minute, cfg->rate_limit_burst);
+  return {
+      [self](incoming_request& in) {
+        auto p = std::make_shared<pending>();
+        p->received = in.received;
+        auto given = in.req.header_value("X-Request-Id");
+        p->request_id = valid_request_id(given) ? std::string(given) : new_request_id(self->state.rng);
+        auto m = match_route(in.req.method, in.req.path());
+        p->reply = std::make_shared<tracked_responder>(std::move(in.reply), p->request_id, m.r, p->received);
+        p->req = std::move(in.req);
+        dispatch(self, p);
+      },
+      [self](drain_atom) { self->state.draining = true; },
+      [self](refuse_atom) { self->state.refusing = true; },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps) {
+  return sys.spawn(front, std::move(cfg), std::move(deps));
+}
+
+}  // namespace cx

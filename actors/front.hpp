@@ -1,0 +1,27 @@
+// The HTTP front actor: every request arrives here as an incoming_request. It routes, then for
+// the judge routes applies, in the contract's order: auth, rate limit, body cap, content type,
+// validation, draining, breaker, and hands the request on (supervisor or inline judge).
+//   (drain_atom)   readiness turns 503
+//   (refuse_atom)  new judge requests get 503
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+struct front_deps {
+  caf::actor breaker;
+  caf::actor supervisor;
+  caf::actor readiness;
+  caf::actor pool;
+  caf::actor redis_limiter;  // null with the memory backend
+};
+
+caf::actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps);
+
+}  // namespace cx

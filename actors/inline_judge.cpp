@@ -1,0 +1,79 @@
+#include "actors/inline_judge.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/http_gateway.hpp"
+#include "actors/policy/judge0_limits.hpp"
+#include "actors/policy/verdict.hpp"
+#include "http/json_errors.hpp"
+#include "messages/atoms.hpp"
+#include "messages/judge0_messages.hpp"
+
+namespace cx {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+struct inline_state {
+  inline_judge_args a;
+  steady::time_point deadline;
+  std::size_t index = 0;
+};
+
+std::int64_t elapsed_ms(steady::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
+}
+
+void judge0_failed(caf::event_based_actor* self, const std::shared_ptr<inline_state>& s, const std::string& why) {
+  s->a.reply->send(http::response::json(502, inline_error_body(why, s->a.request_id, static_cast<int>(s->index))));
+  self->quit();
+}
+
+void run_next(caf::event_based_actor* self, const std::shared_ptr<inline_state>& s) {
+  const auto& req = s->a.req;
+  if (s->index >= req.testcases.size()) {
+    inline_summary sum{true, static_cast<int>(req.testcases.size()), static_cast<int>(req.testcases.size()),
+                       elapsed_ms(s->a.received)};
+    s->a.reply->send(http::response::json(200, inline_result_body(sum, nullptr)));
+    return self->quit();
+  }
+  judge0_job job;
+  job.run.language_id = req.language_id;
+  job.run.source_code = req.source_code;
+  job.run.stdin_text = req.testcases[s->index].stdin_text;
+  job.run.limits = clamp_inline_limits(req.cpu_seconds, req.memory_mb, req.wall_seconds, clamps_from(*s->a.cfg));
+  job.deadline = s->deadline;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
+  self->request(s->a.pool, left + gateway_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
+      .then(
+          [self, s](judge0_outcome& o) {
+            const auto& tc = s->a.req.testcases[s->index];
+            testcase t;
+            t.stdin_text = tc.stdin_text;
+            t.expected_stdout = tc.expected_stdout;
+            auto v = classify_verdict(o, t, s->a.req.comparison);
+            if (v.kind == verdict_kind::error) return judge0_failed(self, s, v.name);
+            if (v.kind == verdict_kind::passed) {
+              ++s->index;
+              return run_next(self, s);
+            }
+            inline_summary sum{false, static_cast<int>(s->index), static_cast<int>(s->a.req.testcases.size()),
+                               elapsed_ms(s->a.received)};
+            inline_failure f{static_cast<int>(s->index), &tc, &o};
+            s->a.reply->send(http::response::json(200, inline_result_body(sum, &f)));
+            self->quit();
+          },
+          [self, s](caf::error&) { judge0_failed(self, s, "Judge0 pool did not answer"); });
+}
+
+}  // namespace
+
+caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args) {
+  auto s = std::make_shared<inline_state>();
+  s->a = std::move(args);
+  s->deadline = s->a.received + s->a.cfg->max_request_runtime;
+  run_next(self, s);
+  return {};  // lives while its Judge0 request is pending
+}
+
+}  // namespace cx

@@ -1,0 +1,29 @@
+// POST /v1/judge: one short-lived actor runs inline testcases in order on the Judge0 pool and
+// answers 200 with the verdict, or 502 when Judge0 fails.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "http/server.hpp"
+#include "messages/wire_json.hpp"
+
+namespace cx {
+
+struct inline_judge_args {
+  inline_judge_request req;
+  std::string request_id;
+  std::chrono::steady_clock::time_point received;
+  http::responder_ptr reply;
+  std::shared_ptr<const config> cfg;
+  caf::actor pool;
+};
+
+caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args);
+
+}  // namespace cx

@@ -1,0 +1,16 @@
+// One Judge0 client actor: owns one Judge0 submission at a time (submit, then poll until a
+// terminal status or the deadline). (run_atom, judge0_job) -> judge0_outcome.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway,
+                            caf::actor breaker);
+
+}  // namespace cx

@@ -1,0 +1,31 @@
+// The circuit breaker's state machine, with time passed in.
+#pragma once
+
+#include <cstdint>
+
+namespace cx {
+
+enum class breaker_mode { closed = 0, open = 1, half_open = 2 };
+
+struct breaker_settings {
+  int failure_threshold = 5;
+  std::int64_t open_ms = 10000;
+  int half_open_trials = 2;
+};
+
+struct breaker_state {
+  breaker_mode mode = breaker_mode::closed;
+  int consecutive_failures = 0;
+  std::int64_t opened_at_ms = 0;
+  int trials_in_flight = 0;
+};
+
+// May a call start now? In half-open this reserves one of the trial slots.
+bool breaker_allow(breaker_state& s, const breaker_settings& cfg, std::int64_t now_ms);
+// Is the breaker refusing calls right now (without reserving anything)?
+bool breaker_rejecting(const breaker_state& s, const breaker_settings& cfg, std::int64_t now_ms);
+// Report a finished call; `failure` is a transport error, timeout or 5xx.
+void breaker_record(breaker_state& s, const breaker_settings& cfg, bool failure, std::int64_t now_ms);
+const char* to_string(breaker_mode m);
+
+}  // namespace cx

@@ -1,0 +1,137 @@
+#include "actors/policy/compare_outputs.hpp"
+
+#include <boost/locale.hpp>
+
+#include <cstdint>
+#include <locale>
+
+namespace cx {
+namespace {
+
+bool is_js_whitespace(std::uint32_t cp) {
+  switch (cp) {
+    case 0x09: case 0x0A: case 0x0B: case 0x0C: case 0x0D: case 0x20:
+    case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x3000: case 0xFEFF:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+// Start of the UTF-8 sequence ending at `end` (exclusive) and its code point; a stray byte
+// decodes to itself and so never counts as whitespace above 0x7F.
+std::size_t last_code_point(std::string_view s, std::size_t end, std::uint32_t& cp) {
+  std::size_t start = end - 1;
+  int continuation = 0;
+  while (start > 0 && continuation < 3 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) {
+    --start;
+    ++continuation;
+  }
+  auto lead = static_cast<unsigned char>(s[start]);
+  int len = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xE ? 3 : (lead >> 3) == 0x1E ? 4 : 0;
+  if (len != continuation + 1) {
+    cp = static_cast<unsigned char>(s[end - 1]) | 0x80000000u;  // not whitespace
+    return end - 1;
+  }
+  cp = len == 1 ? lead : len == 2 ? (lead & 0x1Fu) : len == 3 ? (lead & 0x0Fu) : (lead & 0x07u);
+  for (std::size_t i = start + 1; i < end; ++i) cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3Fu);
+  return start;
+}
+
+const std::locale& unicode_locale() {
+  static const std::locale loc = [] {
+    boost::locale::generator gen;
+    return gen("en_US.UTF-8");
+  }();
+  return loc;
+}
+
+std::string collapse_blanks(std::string_view line) {
+  std::string out;
+  out.reserve(line.size());
+  bool in_run = false;
+  for (char c : line) {
+    if (c == ' ' || c == '\t') {
+      if (!in_run) out += ' ';
+      in_run = true;
+    } else {
+      out += c;
+      in_run = false;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view trim_end_js(std::string_view s) {
+  std::size_t end = s.size();
+  while (end > 0) {
+    std::uint32_t cp = 0;
+    std::size_t start = last_code_point(s, end, cp);
+    if (!is_js_whitespace(cp)) break;
+    end = start;
+  }
+  return s.substr(0, end);
+}
+
+std::string to_lower_js(std::string_view s) {
+  bool ascii = true;
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    std::string out(s);
+    for (auto& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return out;
+  }
+  try {
+    return boost::locale::to_lower(std::string(s), unicode_locale());
+  } catch (const std::exception&) {
+    // Invalid UTF-8: lowercase what is ASCII and keep the rest as sent.
+    std::string out(s);
+    for (auto& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return out;
+  }
+}
+
+std::string normalize_output(std::string_view input, const output_comparison& cmp) {
+  std::string text;
+  text.reserve(input.size());
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (input[i] == '\r' && i + 1 < input.size() && input[i + 1] == '\n') continue;
+    text += input[i];
+  }
+  std::string_view whole = text;
+  if (cmp.trim_outputs) whole = trim_end_js(whole);
+  std::string out;
+  out.reserve(whole.size());
+  std::size_t pos = 0;
+  while (true) {
+    auto nl = whole.find('\n', pos);
+    std::string_view raw = whole.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos);
+    std::string line(raw);
+    if (cmp.normalize_whitespace) line = collapse_blanks(line);
+    if (!cmp.case_sensitive) line = to_lower_js(line);
+    if (cmp.trim_outputs) line = std::string(trim_end_js(line));
+    out += line;
+    if (nl == std::string_view::npos) break;
+    out += '\n';
+    pos = nl + 1;
+  }
+  return out;
+}
+
+bool compare_outputs(std::string_view actual, std::string_view expected, const output_comparison& cmp) {
+  return normalize_output(actual, cmp) == normalize_output(expected, cmp);
+}
+
+}  // namespace cx

@@ -1,0 +1,101 @@
+#include "actors/readiness.hpp"
+
+#include <caf/all.hpp>
+
+#include <boost/json.hpp>
+
+#include "actors/http_gateway.hpp"
+#include "messages/atoms.hpp"
+#include "messages/http_messages.hpp"
+
+namespace cx {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+struct probe_result {
+  bool ok = false;
+  boost::json::object detail;
+};
+
+struct readiness_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  readiness_state() = default;
+  std::shared_ptr<const config> cfg;
+  caf::actor gateway;
+  std::optional<steady::time_point> cached_at;
+  bool cached_ok = false;
+  std::string cached_json;
+  std::vector<caf::response_promise> waiters;
+  int outstanding = 0;
+  probe_result judge0, convex;
+  static constexpr const char* name = "readiness";
+};
+
+using readiness_actor = caf::stateful_actor<readiness_state>;
+
+probe_result judge(const http::client_response& r, bool strict_2xx) {
+  probe_result p;
+  if (!r.ok()) {
+    p.detail = {{"ok", false}, {"error", r.timed_out ? "timeout" : r.error}};
+    return p;
+  }
+  p.ok = strict_2xx ? (r.status >= 200 && r.status < 300) : r.status < 500;
+  p.detail = {{"ok", p.ok}, {"status", r.status}};
+  return p;
+}
+
+void complete(readiness_actor* self) {
+  auto& st = self->state;
+  st.cached_ok = st.judge0.ok && st.convex.ok;
+  st.cached_json = boost::json::serialize(boost::json::object{{"judge0", st.judge0.detail}, {"convex", st.convex.detail}});
+  st.cached_at = steady::now();
+  for (auto& rp : st.waiters) rp.deliver(st.cached_ok, st.cached_json);
+  st.waiters.clear();
+}
+
+void probe(readiness_actor* self, std::string url, bool strict, probe_result readiness_state::*slot) {
+  auto& st = self->state;
+  http::client_request req;
+  req.url = std::move(url);
+  req.timeout = st.cfg->readiness_timeout;
+  if (strict && !st.cfg->judge0_api_key.empty()) req.headers.push_back({"X-Auth-Token", st.cfg->judge0_api_key});
+  self->request(st.gateway, gateway_timeout(req.timeout), http_call_atom::value, std::move(req))
+      .then(
+          [self, strict, slot](http::client_response& r) {
+            self->state.*slot = judge(r, strict);
+            if (--self->state.outstanding == 0) complete(self);
+          },
+          [self, slot](caf::error&) {
+            self->state.*slot = probe_result{false, {{"ok", false}, {"error", "no answer"}}};
+            if (--self->state.outstanding == 0) complete(self);
+          });
+}
+
+caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway) {
+  self->state.cfg = cfg;
+  self->state.gateway = gateway;
+  return {
+      [self](probe_atom) -> caf::result<bool, std::string> {
+        auto& st = self->state;
+        if (st.cached_at && steady::now() - *st.cached_at < st.cfg->readiness_cache)
+          return caf::result<bool, std::string>(st.cached_ok, st.cached_json);
+        auto rp = self->make_response_promise<bool, std::string>();
+        st.waiters.push_back(rp);
+        if (st.outstanding == 0) {
+          st.outstanding = 2;
+          probe(self, st.cfg->judge0_base_url + "/languages", true, &readiness_state::judge0);
+          probe(self, st.cfg->convex_site_url + st.cfg->convex_health_path, false, &readiness_state::convex);
+        }
+        return rp;
+      },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway) {
+  return sys.spawn(readiness, std::move(cfg), std::move(gateway));
+}
+
+}  // namespace cx

@@ -1,0 +1,16 @@
+// The readiness actor: probes Judge0 (GET /languages, 2xx) and Convex (health path, < 500)
+// with READINESS_TIMEOUT_MS, caches the answer for READINESS_CACHE_MS and coalesces callers.
+//   (probe_atom) -> bool ok, std::string dependencies_json
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway);
+
+}  // namespace cx

@@ -1,0 +1,21 @@
+// The shared rate limiter on Redis: one atomic Lua token bucket per decision (EVALSHA, with
+// EVAL on NOSCRIPT). It runs detached, on its own thread, because hiredis blocks; no actor
+// ever waits on it synchronously. (rate_atom, std::string key) -> rate_answer.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+// The Lua script and its SHA1, exposed for tests.
+const std::string& rate_limit_script();
+std::string sha1_hex(const std::string& text);
+
+caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg);
+
+}  // namespace cx

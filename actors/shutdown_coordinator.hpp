@@ -1,0 +1,19 @@
+// The shutdown coordinator. On the first (signal_atom): readiness off at once; after
+// SHUTDOWN_DELAY_MS new judge requests get 503; then it waits for every submission actor until
+// SHUTDOWN_GRACE_MS after the signal, when the unfinished ones post "service shutting down"
+// errors; once they are delivered (or a last bound passes) it calls on_done.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <functional>
+#include <memory>
+
+#include "config/config.hpp"
+
+namespace cx {
+
+caf::actor spawn_shutdown_coordinator(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor front,
+                                      caf::actor supervisor, std::function<void()> on_done);
+
+}  // namespace cx

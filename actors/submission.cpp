@@ -1,0 +1,223 @@
+#include "actors/submission.hpp"
+
+#include <caf/all.hpp>
+
+#include "actors/convex_callback.hpp"
+#include "actors/http_gateway.hpp"
+#include "actors/policy/judge0_limits.hpp"
+#include "actors/policy/verdict.hpp"
+#include "http/json_errors.hpp"
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "messages/atoms.hpp"
+#include "messages/convex_messages.hpp"
+#include "messages/judge0_messages.hpp"
+#include "messages/wire_json.hpp"
+
+namespace cx {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+enum class phase { marking, waiting_slot, fetching, judging, posting };
+
+struct submission_state {
+  submission_args a;
+  phase at = phase::marking;
+  steady::time_point deadline;
+  question_set questions;
+  std::size_t index = 0;
+  int passed = 0;
+};
+
+using state_ptr = std::shared_ptr<submission_state>;
+
+std::int64_t elapsed_ms(steady::time_point since) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
+}
+
+int total(const submission_state& s) { return static_cast<int>(s.questions.testcases.size()); }
+
+void post_result(caf::event_based_actor* self, const state_ptr& s, submission_result r) {
+  if (s->at == phase::posting) return;
+  s->at = phase::posting;
+  r.duration_ms = elapsed_ms(s->a.received);
+  const auto outcome = to_string(r.status);
+  metrics::count_submission(outcome);
+  log::info("submission judged", {{"submission_id", s->a.req.submission_id},
+                                  {"request_id", s->a.request_id},
+                                  {"status", outcome},
+                                  {"passed", r.passed_count},
+                                  {"total", r.total_count},
+                                  {"duration_ms", r.duration_ms}});
+  auto budget = gateway_timeout(result_delivery_budget(*s->a.cfg));
+  self->request(s->a.convex, budget, result_atom::value, s->a.req.kind, std::move(r))
+      .then(
+          [self, s](bool delivered) {
+            if (!delivered) {
+              metrics::count_undelivered_result();
+              log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
+                                                            {"request_id", s->a.request_id}});
+            }
+            self->send(s->a.supervisor, finished_atom::value);
+            self->quit();
+          },
+          [self, s](caf::error& err) {
+            metrics::count_undelivered_result();
+            log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
+                                                          {"request_id", s->a.request_id},
+                                                          {"error", self->system().render(err)}});
+            self->send(s->a.supervisor, finished_atom::value);
+            self->quit();
+          });
+}
+
+void post_error(caf::event_based_actor* self, const state_ptr& s, std::string message, bool at_testcase) {
+  std::optional<int> index;
+  if (at_testcase) index = static_cast<int>(s->index);
+  post_result(self, s, error_result(s->a.req.submission_id, std::move(message), index, s->passed, total(*s),
+                                    s->a.received));
+}
+
+void run_next(caf::event_based_actor* self, const state_ptr& s);
+
+void on_outcome(caf::event_based_actor* self, const state_ptr& s, const judge0_outcome& o) {
+  const auto& tc = s->questions.testcases[s->index];
+  auto v = classify_verdict(o, tc, s->questions.question.comparison);
+  if (v.kind == verdict_kind::passed) {
+    ++s->passed;
+    ++s->index;
+    return run_next(self, s);
+  }
+  submission_result r;
+  r.submission_id = s->a.req.submission_id;
+  r.status = v.kind == verdict_kind::failed ? result_status::failed : result_status::error;
+  r.passed_count = s->passed;
+  r.total_count = total(*s);
+  r.first_failure_index = static_cast<int>(s->index);
+  describe_failure(v, tc, s->a.cfg->reveal_hidden_output, r);
+  post_result(self, s, std::move(r));
+}
+
+void run_next(caf::event_based_actor* self, const state_ptr& s) {
+  if (s->at != phase::judging) return;
+  if (s->index >= s->questions.testcases.size()) {
+    submission_result r;
+    r.submission_id = s->a.req.submission_id;
+    r.status = result_status::passed;
+    r.passed_count = s->passed;
+    r.total_count = total(*s);
+    return post_result(self, s, std::move(r));
+  }
+  const auto& q = s->questions.question;
+  judge0_job job;
+  job.run.language_id = s->a.req.language_id;
+  job.run.source_code = s->a.req.source_code;
+  job.run.stdin_text = s->questions.testcases[s->index].stdin_text;
+  job.run.limits = clamp_limits(q.time_limit_seconds, q.memory_limit_mb, clamps_from(*s->a.cfg));
+  job.deadline = s->deadline;
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
+  auto index = s->index;
+  self->request(s->a.pool, left + gateway_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
+      .then(
+          [self, s, index](judge0_outcome& o) {
+            if (s->at != phase::judging || s->index != index) return;
+            on_outcome(self, s, o);
+          },
+          [self, s, index](caf::error&) {
+            if (s->at != phase::judging || s->index != index) return;
+            post_error(self, s, "Judge0 pool did not answer", true);
+          });
+}
+
+void fetch_testcases(caf::event_based_actor* self, const state_ptr& s) {
+  s->at = phase::fetching;
+  auto budget = gateway_timeout(s->a.cfg->convex_timeout) * 4;
+  self->request(s->a.convex, budget, fetch_atom::value, s->a.req.kind, s->a.req.question_id)
+      .then(
+          [self, s](convex_answer& ans) {
+            if (s->at != phase::fetching) return;
+            if (ans.status == 404) return post_error(self, s, "question not found", false);
+            if (!ans.ok()) {
+              auto why = ans.status == 0 ? "Convex unreachable: " + ans.error
+                                         : "Convex answered " + std::to_string(ans.status);
+              return post_error(self, s, "could not fetch testcases (" + why + ")", false);
+            }
+            request_caps caps{s->a.cfg->max_source_bytes, s->a.cfg->max_testcases, s->a.cfg->max_stdin_bytes};
+            auto parsed = parse_question_set(ans.body, caps);
+            if (auto* err = std::get_if<std::string>(&parsed)) return post_error(self, s, *err, false);
+            s->questions = std::move(std::get<question_set>(parsed));
+            s->at = phase::judging;
+            run_next(self, s);
+          },
+          [self, s](caf::error&) {
+            if (s->at == phase::fetching) post_error(self, s, "could not fetch testcases (no answer)", false);
+          });
+}
+
+}  // namespace
+
+submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
+                               int passed, int total, steady::time_point received) {
+  submission_result r;
+  r.submission_id = submission_id;
+  r.status = result_status::error;
+  r.passed_count = passed;
+  r.total_count = total;
+  r.first_failure_index = index;
+  first_failure f;
+  f.error_message = std::move(message);
+  r.failure = std::move(f);
+  r.duration_ms = elapsed_ms(received);
+  return r;
+}
+
+caf::behavior submission(caf::event_based_actor* self, submission_args args) {
+  auto s = std::make_shared<submission_state>();
+  s->a = std::move(args);
+  s->deadline = s->a.received + s->a.cfg->max_request_runtime;
+
+  auto& a = s->a;
+  self->request(a.convex, gateway_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
+      .then(
+          [self, s](convex_answer& ans) {
+            if (!ans.ok()) {
+              log::warn("mark running failed", {{"submission_id", s->a.req.submission_id},
+                                                {"request_id", s->a.request_id},
+                                                {"status", ans.status}});
+              metrics::count_submission("mark_running_failed");
+              s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
+                                                    "{\"requestId\":\"" + s->a.request_id + "\"}"));
+              return self->quit();
+            }
+            auto res = http::response::json(202, accepted_body(s->a.req.submission_id, s->a.request_id, false));
+            s->a.reply->send(std::move(res));
+            s->a.reply.reset();
+            self->send(s->a.supervisor, accepted_atom::value);
+            auto left = s->deadline - steady::now();
+            self->delayed_send(self, std::chrono::duration_cast<std::chrono::milliseconds>(left), deadline_atom::value);
+            if (s->a.has_slot) return fetch_testcases(self, s);
+            s->at = phase::waiting_slot;
+          },
+          [self, s](caf::error&) {
+            s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
+                                                  "{\"requestId\":\"" + s->a.request_id + "\"}"));
+            self->quit();
+          });
+
+  return {
+      [self, s](slot_atom) {
+        if (s->at == phase::waiting_slot) fetch_testcases(self, s);
+      },
+      [self, s](deadline_atom) {
+        if (s->at == phase::posting) return;
+        post_error(self, s, "deadline exceeded (MAX_REQUEST_RUNTIME_MS)", s->at == phase::judging);
+      },
+      [self, s](abort_atom, std::string& reason) {
+        if (s->at == phase::posting || s->at == phase::marking) return;
+        post_error(self, s, reason, s->at == phase::judging);
+      },
+  };
+}
+
+}  // namespace cx

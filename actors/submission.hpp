@@ -1,0 +1,37 @@
+// One submission actor per accepted request: mark running (then answer 202 or 502), wait for
+// a judging slot, fetch the testcases, run them in order on the Judge0 pool stopping at the first
+// failure, and post exactly one result to Convex.
+#pragma once
+
+#include <caf/actor.hpp>
+#include <caf/fwd.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "config/config.hpp"
+#include "http/server.hpp"
+#include "messages/judging.hpp"
+
+namespace cx {
+
+struct submission_args {
+  judge_request req;
+  std::string request_id;
+  std::chrono::steady_clock::time_point received;
+  http::responder_ptr reply;
+  bool has_slot = false;
+  std::shared_ptr<const config> cfg;
+  caf::actor convex;
+  caf::actor pool;
+  caf::actor supervisor;
+};
+
+caf::behavior submission(caf::event_based_actor* self, submission_args args);
+
+// The final result posted when a submission ends without judging (deadline, shutdown, crash).
+submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
+                               int passed, int total, std::chrono::steady_clock::time_point received);
+
+}  // namespace cx

@@ -1,0 +1,177 @@
+#include "actors/supervisor.hpp"
+
+#include <caf/all.hpp>
+
+#include <deque>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "actors/convex_callback.hpp"
+#include "actors/http_gateway.hpp"
+#include "actors/policy/admission.hpp"
+#include "actors/submission.hpp"
+#include "http/json_errors.hpp"
+#include "http/log.hpp"
+#include "http/metrics.hpp"
+#include "messages/atoms.hpp"
+#include "messages/convex_messages.hpp"
+#include "messages/http_messages.hpp"
+#include "messages/wire_json.hpp"
+
+namespace cx {
+namespace {
+
+using steady = std::chrono::steady_clock;
+
+struct child {
+  std::string submission_id;
+  std::string request_id;
+  submission_kind kind = submission_kind::standard;
+  steady::time_point received;
+  bool has_slot = false;
+  bool accepted = false;  // got its 202
+  bool finished = false;  // handed its result to the Convex actor
+  caf::actor handle;
+};
+
+struct supervisor_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  supervisor_state() = default;
+  std::shared_ptr<const config> cfg;
+  caf::actor convex;
+  caf::actor pool;
+  std::unordered_map<caf::actor_addr, child> children;
+  std::unordered_set<std::string> in_flight;  // submission ids
+  std::deque<caf::actor_addr> waiting;        // accepted, waiting for a slot
+  int active = 0;
+  std::vector<caf::response_promise> idle_waiters;
+  static constexpr const char* name = "supervisor";
+};
+
+using supervisor_actor = caf::stateful_actor<supervisor_state>;
+
+int queued(const supervisor_state& st) { return static_cast<int>(st.children.size()) - st.active; }
+
+void publish(supervisor_actor* self) {
+  metrics::set_active_submissions(self->state.active);
+  metrics::set_queued_submissions(queued(self->state));
+}
+
+void grant_slots(supervisor_actor* self) {
+  auto& st = self->state;
+  while (st.active < st.cfg->max_active_submissions && !st.waiting.empty()) {
+    auto addr = st.waiting.front();
+    st.waiting.pop_front();
+    auto it = st.children.find(addr);
+    if (it == st.children.end() || it->second.has_slot) continue;
+    it->second.has_slot = true;
+    ++st.active;
+    self->send(it->second.handle, slot_atom::value);
+  }
+}
+
+void notify_idle(supervisor_actor* self) {
+  if (!self->state.children.empty()) return;
+  for (auto& rp : self->state.idle_waiters) rp.deliver(true);
+  self->state.idle_waiters.clear();
+}
+
+void on_down(supervisor_actor* self, caf::down_msg& dm) {
+  auto& st = self->state;
+  auto it = st.children.find(dm.source);
+  if (it == st.children.end()) return;
+  auto c = std::move(it->second);
+  st.children.erase(it);
+  st.in_flight.erase(c.submission_id);
+  if (c.has_slot) --st.active;
+  if (dm.reason && c.accepted && !c.finished) {
+    // The actor crashed after its 202: Convex must still get a terminal result.
+    log::error("submission actor died, posting error result",
+               {{"submission_id", c.submission_id}, {"request_id", c.request_id},
+                {"reason", self->system().render(dm.reason)}});
+    metrics::count_submission("error");
+    auto r = error_result(c.submission_id, "internal error while judging", std::nullopt, 0, 0, c.received);
+    self->request(st.convex, gateway_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
+        .then([](bool) {}, [](caf::error&) {});
+  }
+  grant_slots(self);
+  publish(self);
+  notify_idle(self);
+}
+
+caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, caf::actor convex,
+                         caf::actor pool) {
+  self->state.cfg = cfg;
+  self->state.convex = convex;
+  self->state.pool = pool;
+  self->set_down_handler([self](caf::down_msg& dm) { on_down(self, dm); });
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    // Children are linked so they end with us; their own exits arrive as down messages.
+    if (em.source == self->address()) self->quit(em.reason);
+  });
+  publish(self);
+  return {
+      [self](admit_atom, judge_request& req, std::string& request_id, steady::time_point received,
+             http::responder_ptr& reply) {
+        auto& st = self->state;
+        if (st.in_flight.count(req.submission_id) != 0) {
+          log::info("duplicate submission in flight", {{"submission_id", req.submission_id}, {"request_id", request_id}});
+          reply->send(http::response::json(202, accepted_body(req.submission_id, request_id, true)));
+          return;
+        }
+        auto decision = decide_admission(st.active, queued(st), st.cfg->max_active_submissions,
+                                         st.cfg->max_queued_submissions);
+        if (decision == admission::reject) {
+          auto res = http::error_response(503, req.submission_id, "Too many submissions in progress",
+                                          "{\"requestId\":\"" + request_id + "\"}");
+          res.set_header("Retry-After", "5");
+          reply->send(std::move(res));
+          return;
+        }
+        submission_args args;
+        args.req = req;
+        args.request_id = request_id;
+        args.received = received;
+        args.reply = std::move(reply);
+        args.has_slot = decision == admission::run;
+        args.cfg = st.cfg;
+        args.convex = st.convex;
+        args.pool = st.pool;
+        args.supervisor = caf::actor_cast<caf::actor>(self);
+        auto h = self->spawn<caf::monitored + caf::linked>(submission, std::move(args));
+        child c{req.submission_id, request_id, req.kind, received, decision == admission::run, false, false, h};
+        if (c.has_slot) ++st.active;
+        else st.waiting.push_back(h.address());
+        st.in_flight.insert(req.submission_id);
+        st.children.emplace(h.address(), std::move(c));
+        publish(self);
+      },
+      [self](accepted_atom) {
+        auto it = self->state.children.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+        if (it != self->state.children.end()) it->second.accepted = true;
+      },
+      [self](finished_atom) {
+        auto it = self->state.children.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+        if (it != self->state.children.end()) it->second.finished = true;
+      },
+      [self](abort_atom, std::string& reason) {
+        for (auto& kv : self->state.children) self->send(kv.second.handle, abort_atom::value, reason);
+      },
+      [self](idle_atom) -> caf::result<bool> {
+        if (self->state.children.empty()) return true;
+        auto rp = self->make_response_promise<bool>();
+        self->state.idle_waiters.push_back(rp);
+        return rp;
+      },
+      [self](count_atom) { return caf::make_message(self->state.active, queued(self->state)); },
+  };
+}
+
+}  // namespace
+
+caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor convex,
+                            caf::actor pool) {
+  return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool));
+}
+
+}  // namespace cx

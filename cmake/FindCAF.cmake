@@ -1,0 +1,31 @@
+# Debian's libcaf-dev 0.17.6 ships no CMake config and no pkg-config file.
+# Creates CAF::core; only the in-process actor runtime is needed.
+include(FindPackageHandleStandardArgs)
+find_package(Threads REQUIRED)
+find_path(CAF_INCLUDE_DIR NAMES caf/config.hpp caf/all.hpp)
+if(CAF_INCLUDE_DIR AND EXISTS "${CAF_INCLUDE_DIR}/caf/config.hpp")
+  file(STRINGS "${CAF_INCLUDE_DIR}/caf/config.hpp" _caf_ver_line REGEX "^#define CAF_VERSION [0-9]+")
+  string(REGEX REPLACE "^#define CAF_VERSION ([0-9]+).*" "\\1" _caf_ver "${_caf_ver_line}")
+  math(EXPR _caf_major "${_caf_ver} / 10000")
+  math(EXPR _caf_minor "(${_caf_ver} / 100) % 100")
+  math(EXPR _caf_patch "${_caf_ver} % 100")
+  set(CAF_VERSION "${_caf_major}.${_caf_minor}.${_caf_patch}")
+endif()
+if(NOT CAF_FIND_COMPONENTS)
+  set(CAF_FIND_COMPONENTS core)
+endif()
+foreach(_comp IN LISTS CAF_FIND_COMPONENTS)
+  find_library(CAF_${_comp}_LIBRARY NAMES caf_${_comp})
+  if(CAF_${_comp}_LIBRARY)
+    set(CAF_${_comp}_FOUND TRUE)
+    if(NOT TARGET CAF::${_comp})
+      add_library(CAF::${_comp} SHARED IMPORTED)
+      set_target_properties(CAF::${_comp} PROPERTIES
+        IMPORTED_LOCATION "${CAF_${_comp}_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${CAF_INCLUDE_DIR}"
+        INTERFACE_LINK_LIBRARIES "Threads::Threads")
+    endif()
+  endif()
+endforeach()
+find_package_handle_standard_args(CAF REQUIRED_VARS CAF_INCLUDE_DIR VERSION_VAR CAF_VERSION HANDLE_COMPONENTS)
+mark_as_advanced(CAF_INCLUDE_DIR)

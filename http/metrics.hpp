@@ -1,0 +1,23 @@
+// The service's Prometheus metrics (contract §2.5). prometheus-cpp stays in metrics.cpp.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace cx::metrics {
+
+void init(std::string_view version);
+void set_active_submissions(int n);
+void set_queued_submissions(int n);
+void count_submission(std::string_view outcome);
+void observe_http(std::string_view route, int code, double seconds);
+void observe_judge0(std::string_view op, std::string_view result, double seconds);
+void set_breaker_state(int state);  // 0 closed, 1 open, 2 half-open
+void count_rate_limited();
+void count_rate_limiter_error(bool fail_open);
+void count_callback(std::string_view route, std::string_view result);
+void count_undelivered_result();
+// Text exposition format 0.0.4.
+std::string render();
+
+}  // namespace cx::metrics

@@ -1,0 +1,20 @@
+// Absolute URL splitting for the outbound client and config validation.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace cx::http {
+
+struct url_parts {
+  bool tls = false;
+  std::string host;
+  std::uint16_t port = 80;
+  std::string target = "/";  // path plus query
+};
+
+std::optional<url_parts> parse_url(std::string_view url);
+
+}  // namespace cx::http

@@ -1,0 +1,40 @@
+// Every atom the actors speak, in one place so names stay unique (CAF 0.17: at most 10 chars).
+#pragma once
+
+#include <caf/atom.hpp>
+
+namespace cx {
+
+// outbound HTTP
+using http_call_atom = caf::atom_constant<caf::atom("httpcall")>;
+using http_done_atom = caf::atom_constant<caf::atom("httpdone")>;
+// circuit breaker
+using allow_atom = caf::atom_constant<caf::atom("allow")>;
+using rejecting_atom = caf::atom_constant<caf::atom("rejecting")>;
+using record_atom = caf::atom_constant<caf::atom("record")>;
+// judge0
+using run_atom = caf::atom_constant<caf::atom("run")>;
+using poll_atom = caf::atom_constant<caf::atom("poll")>;
+using submit_atom = caf::atom_constant<caf::atom("submit")>;
+// convex
+using running_atom = caf::atom_constant<caf::atom("running")>;
+using fetch_atom = caf::atom_constant<caf::atom("fetch")>;
+using result_atom = caf::atom_constant<caf::atom("result")>;
+using retry_atom = caf::atom_constant<caf::atom("retry")>;
+// submissions and lifecycle
+using admit_atom = caf::atom_constant<caf::atom("admit")>;
+using slot_atom = caf::atom_constant<caf::atom("slot")>;
+using accepted_atom = caf::atom_constant<caf::atom("accepted")>;
+using finished_atom = caf::atom_constant<caf::atom("finished")>;
+using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using idle_atom = caf::atom_constant<caf::atom("idle")>;
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+using refuse_atom = caf::atom_constant<caf::atom("refuse")>;
+using signal_atom = caf::atom_constant<caf::atom("signal")>;
+using grace_atom = caf::atom_constant<caf::atom("grace")>;
+using probe_atom = caf::atom_constant<caf::atom("probe")>;
+using rate_atom = caf::atom_constant<caf::atom("rate")>;
+using count_atom = caf::atom_constant<caf::atom("count")>;
+
+}  // namespace cx

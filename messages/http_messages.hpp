@@ -1,0 +1,27 @@
+// The front actor's inbox: one parsed HTTP request and the handle that answers it.
+#pragma once
+
+#include <caf/allowed_unsafe_message_type.hpp>
+
+#include <chrono>
+
+#include "http/client.hpp"
+#include "http/message.hpp"
+#include "http/server.hpp"
+
+namespace cx {
+
+struct incoming_request {
+  http::request req;
+  http::responder_ptr reply;
+  std::chrono::steady_clock::time_point received;
+};
+
+}  // namespace cx
+
+// Local messages only; these never leave the process.
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::incoming_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_response)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::responder_ptr)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::chrono::steady_clock::time_point)

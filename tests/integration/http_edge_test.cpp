@@ -1,0 +1,201 @@
+// The HTTP edge of the real binary: routes, JSON errors, caps, auth, rate limit, robustness.
+#include "binary_fixture.hpp"
+
+#include <boost/asio.hpp>
+
+#include "actors/policy/signing.hpp"
+
+using namespace cx;
+using namespace cx::testing;
+
+namespace {
+
+// Sends raw bytes, half-closes, and returns whatever the server answers before closing (or 2 s pass).
+std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
+  namespace asio = boost::asio;
+  asio::io_context ioc;
+  asio::ip::tcp::socket s(ioc);
+  boost::system::error_code ec;
+  s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+  if (ec) return "connect failed";
+  asio::write(s, asio::buffer(bytes), ec);
+  s.shutdown(asio::ip::tcp::socket::shutdown_send, ec);  // the server sees the end of our bytes
+  timeval tv{2, 0};
+  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  std::string out;
+  char buf[4096];
+  while (true) {
+    auto n = ::recv(s.native_handle(), buf, sizeof buf, 0);
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_F(BinaryTest, HealthzAnswersOkAndEchoesRequestId) {
+  start();
+  auto res = client.call("GET", proc->url() + "/healthz", {}, {{"X-Request-Id", "abc-123"}});
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(parse(res.body)["ok"], true);
+  EXPECT_EQ(http::find_header(res.headers, "X-Request-Id"), "abc-123");
+  auto gen = client.call("GET", proc->url() + "/healthz");
+  EXPECT_EQ(http::find_header(gen.headers, "X-Request-Id").size(), 32u);
+}
+
+TEST_F(BinaryTest, ReadyzProbesBothDependencies) {
+  start();
+  auto res = client.call("GET", proc->url() + "/readyz");
+  EXPECT_EQ(res.status, 200) << res.body;
+  auto o = parse(res.body);
+  EXPECT_EQ(o["judge0"].as_object()["ok"], true);
+  EXPECT_EQ(o["convex"].as_object()["ok"], true);
+}
+
+TEST_F(BinaryTest, ReadyzNamesTheFailedDependency) {
+  start({{"JUDGE0_BASE_URL", "http://127.0.0.1:1"}, {"READINESS_CACHE_MS", "0"}});
+  auto res = client.call("GET", proc->url() + "/readyz");
+  EXPECT_EQ(res.status, 503);
+  auto o = parse(res.body);
+  EXPECT_EQ(o["ok"], false);
+  EXPECT_EQ(o["judge0"].as_object()["ok"], false);
+  EXPECT_EQ(o["convex"].as_object()["ok"], true);
+}
+
+TEST_F(BinaryTest, UnknownRouteIsJson404AndWrongMethodIs405WithAllow) {
+  start();
+  auto nf = client.call("GET", proc->url() + "/nope");
+  EXPECT_EQ(nf.status, 404);
+  EXPECT_EQ(parse(nf.body)["status"], "error");
+  auto na = client.call("GET", proc->url() + "/v1/judge-question");
+  EXPECT_EQ(na.status, 405);
+  EXPECT_EQ(http::find_header(na.headers, "Allow"), "POST");
+  EXPECT_EQ(http::find_header(na.headers, "Content-Type"), "application/json");
+}
+
+TEST_F(BinaryTest, MissingOrWrongKeyIs401) {
+  start();
+  auto none = post("/v1/judge-question", "{}", {}, false);
+  EXPECT_EQ(none.status, 401);
+  EXPECT_EQ(none.body, R"({"status":"error","message":"Unauthorized"})");
+  EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Key", "key-c"}}, false).status, 401);
+  EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Key", "key-b"}}, false).status, 400);
+}
+
+TEST_F(BinaryTest, OversizedBodyIs413EvenWithAHugeContentLength) {
+  start({{"MAX_BODY_BYTES", "2048"}});
+  auto res = post("/v1/judge-question", std::string(4096, 'x'));
+  EXPECT_EQ(res.status, 413);
+  auto raw = raw_exchange(proc->port(),
+                          "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\n"
+                          "Content-Type: application/json\r\nContent-Length: 2147483648\r\n\r\n{");
+  EXPECT_NE(raw.find("413"), std::string::npos) << raw;
+  EXPECT_EQ(client.call("GET", proc->url() + "/healthz").status, 200);
+}
+
+TEST_F(BinaryTest, NonJsonContentTypeIs415) {
+  start();
+  auto res = client.call("POST", proc->url() + "/v1/judge-question", "{}",
+                         {{"Content-Type", "text/plain"}, {"X-Code-Exec-Key", "key-a"}});
+  EXPECT_EQ(res.status, 415);
+}
+
+TEST_F(BinaryTest, MalformedJsonIs400NotA500) {
+  start();
+  auto res = post("/v1/judge-question", "{\"questionId\":");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(parse(res.body)["status"], "error");
+}
+
+TEST_F(BinaryTest, ValidationIssuesNameTheirPaths) {
+  start();
+  auto res = post("/v1/judge-question", R"({"questionId":"q","submissionId":"s1","languageId":"x","sourceCode":""})");
+  EXPECT_EQ(res.status, 400);
+  auto o = parse(res.body);
+  EXPECT_EQ(o["message"], "Invalid request body");
+  EXPECT_EQ(o["submissionId"], "s1");
+  EXPECT_EQ(o["details"].as_object()["issues"].as_array()[0].as_object()["path"], "languageId");
+}
+
+TEST_F(BinaryTest, SourceCapIs400WithMaxBytes) {
+  start({{"MAX_SOURCE_BYTES", "10"}});
+  auto res = post("/v1/judge-question", judge_question_body("q", "s", std::string(11, 'a')));
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(parse(res.body)["details"].as_object()["maxBytes"], 10);
+}
+
+TEST_F(BinaryTest, RateLimitAnswers429WithHeaders) {
+  start({{"RATE_LIMIT_BURST", "2"}, {"RATE_LIMIT_PER_MINUTE", "1"}});
+  EXPECT_EQ(post("/v1/judge-question", "{}").status, 400);
+  auto second = post("/v1/judge-question", "{}");
+  EXPECT_EQ(http::find_header(second.headers, "RateLimit-Policy"), "\"default\";q=2;w=60");
+  auto third = post("/v1/judge-question", "{}");
+  EXPECT_EQ(third.status, 429);
+  EXPECT_FALSE(http::find_header(third.headers, "Retry-After").empty());
+  EXPECT_NE(std::string(http::find_header(third.headers, "RateLimit")).find("r=0"), std::string::npos);
+  // another subject has its own bucket
+  EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Subject", "user-2"}}).status, 400);
+  EXPECT_NE(client.call("GET", proc->url() + "/metrics").body.find("code_exec_rate_limited_total 1"), std::string::npos);
+}
+
+TEST_F(BinaryTest, SignedRequestsAreVerifiedBothWays) {
+  start({{"CODE_EXEC_SIGNING_SECRETS", "sig-1"}});
+  std::string body = "{}";
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  auto good = post("/v1/judge-question", body,
+                   {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, body)}});
+  EXPECT_EQ(good.status, 400);  // authenticated, then refused as an invalid body
+  auto stale = post("/v1/judge-question", body,
+                    {{"X-Code-Exec-Timestamp", std::to_string(now - 301)},
+                     {"X-Code-Exec-Signature", sign_payload("sig-1", now - 301, body)}});
+  EXPECT_EQ(stale.status, 401);
+  auto future = post("/v1/judge-question", body,
+                     {{"X-Code-Exec-Timestamp", std::to_string(now + 301)},
+                      {"X-Code-Exec-Signature", sign_payload("sig-1", now + 301, body)}});
+  EXPECT_EQ(future.status, 401);
+  EXPECT_EQ(post("/v1/judge-question", body).status, 401);
+}
+
+TEST_F(BinaryTest, ServiceRefusesToStartWithoutKeys) {
+  service_process p({{"CONVEX_SITE_URL", convex.url()}});
+  EXPECT_FALSE(p.wait_ready(std::chrono::seconds(5)));
+  EXPECT_EQ(p.wait_exit(std::chrono::seconds(5)), 2);
+  EXPECT_NE(p.all_output().find("CODE_EXEC_API_KEYS"), std::string::npos);
+}
+
+TEST_F(BinaryTest, AThousandBadRequestsLeaveItServing) {
+  start({{"MAX_BODY_BYTES", "4096"}});
+  const std::vector<std::string> bad = {
+      "GARBAGE\r\n\r\n",
+      "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n{",
+      "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+      "Content-Length: 9\r\n\r\n{\"a\":[1,",
+      "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+      "Content-Length: 99999\r\n\r\n",
+      "GET /" + std::string(20000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n",
+      "POST /v1/judge HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+      "Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+  };
+  int answered = 0;
+  for (int i = 0; i < 1000; ++i) {
+    auto out = raw_exchange(proc->port(), bad[static_cast<std::size_t>(i) % bad.size()]);
+    if (out.rfind("HTTP/1.1 4", 0) == 0) ++answered;
+    ASSERT_EQ(out.find("HTTP/1.1 5"), std::string::npos) << out;
+  }
+  EXPECT_GT(answered, 500);
+  EXPECT_EQ(client.call("GET", proc->url() + "/healthz").status, 200);
+}
+
+TEST_F(BinaryTest, MetricsExposeEveryContractMetric) {
+  start();
+  client.call("GET", proc->url() + "/healthz");
+  auto res = client.call("GET", proc->url() + "/metrics");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_NE(std::string(http::find_header(res.headers, "Content-Type")).find("version=0.0.4"), std::string::npos);
+  for (const char* name : {"code_exec_active_submissions", "code_exec_queued_submissions", "code_exec_http_requests_total",
+                           "code_exec_http_request_duration_seconds", "code_exec_circuit_breaker_state",
+                           "code_exec_rate_limited_total", "code_exec_build_info"}) {
+    EXPECT_NE(res.body.find(name), std::string::npos) << name;
+  }
+}

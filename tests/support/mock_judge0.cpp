@@ -1,0 +1,167 @@
+#include "mock_judge0.hpp"
+
+#include <boost/json.hpp>
+
+#include <thread>
+
+#include "actors/policy/base64.hpp"
+
+namespace cx::testing {
+
+std::string ruby_base64(const std::string& bytes) {
+  auto enc = base64_encode(bytes);
+  std::string out;
+  for (std::size_t i = 0; i < enc.size(); i += 60) out += enc.substr(i, 60) + "\n";
+  return out;
+}
+
+mock_judge0::mock_judge0() : io_(2) {
+  script_ = [](const judge0_submission& s) {
+    judge0_verdict v;
+    v.stdout_text = s.stdin_text;
+    return v;
+  };
+  http::server_options opts;
+  opts.bind_address = "127.0.0.1";
+  server_ = std::make_unique<http::server>(io_, opts, [this](http::request req, http::responder_ptr reply) {
+    std::chrono::milliseconds d;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      d = delay_;
+    }
+    if (d.count() > 0) {
+      // Answer later from a side thread so the io threads stay free.
+      std::lock_guard<std::mutex> workers_lock(workers_mutex_);
+      workers_.push_back(std::thread([this, req = std::move(req), reply, d]() {
+        std::this_thread::sleep_for(d);
+        reply->send(handle(req));
+      }));
+      return;
+    }
+    reply->send(handle(req));
+  });
+  io_.start();
+}
+
+mock_judge0::~mock_judge0() {
+  {
+    std::lock_guard<std::mutex> lock(workers_mutex_);
+    for (auto& t : workers_) t.join();
+  }
+  server_->close();
+  io_.stop();
+}
+
+std::string mock_judge0::url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+void mock_judge0::script(std::function<judge0_verdict(const judge0_submission&)> f) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  script_ = std::move(f);
+}
+
+void mock_judge0::fail_submits(int status, std::string body, int count) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  submit_fault_status_ = status;
+  submit_fault_body_ = std::move(body);
+  submit_fault_count_ = count;
+}
+
+void mock_judge0::fail_polls(int status, std::string body, int count) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  poll_fault_status_ = status;
+  poll_fault_body_ = std::move(body);
+  poll_fault_count_ = count;
+}
+
+void mock_judge0::delay(std::chrono::milliseconds d) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  delay_ = d;
+}
+
+void mock_judge0::never_finish(bool on) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  never_finish_ = on;
+}
+
+void mock_judge0::reset_faults() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  submit_fault_count_ = poll_fault_count_ = 0;
+  delay_ = std::chrono::milliseconds(0);
+  never_finish_ = false;
+}
+
+int mock_judge0::in_flight() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int n = 0;
+  for (const auto& kv : entries_) n += kv.second.done ? 0 : 1;
+  return n;
+}
+
+std::string mock_judge0::last_submit_body() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_submit_body_;
+}
+
+std::string mock_judge0::last_auth_token() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_auth_;
+}
+
+http::response mock_judge0::handle(const http::request& req) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  last_auth_ = std::string(req.header_value("X-Auth-Token"));
+  auto path = std::string(req.path());
+  if (req.method == "GET" && path == "/languages") {
+    return http::response::json(200, R"j([{"id":71,"name":"Python (3.8.1)"}])j");
+  }
+  if (req.method == "POST" && path == "/submissions") {
+    last_submit_body_ = req.body;
+    if (submit_fault_count_ > 0) {
+      --submit_fault_count_;
+      return http::response::json(submit_fault_status_, submit_fault_body_);
+    }
+    ++submits_;
+    auto v = boost::json::parse(req.body).as_object();
+    judge0_submission sub;
+    sub.source = base64_decode(v["source_code"].as_string()).value_or("");
+    sub.stdin_text = base64_decode(v["stdin"].as_string()).value_or("");
+    sub.raw_body = req.body;
+    auto token = "tok-" + std::to_string(++next_token_);
+    entries_[token] = entry{sub, script_(sub), 0, false};
+    int live = 0;
+    for (const auto& kv : entries_) live += kv.second.done ? 0 : 1;
+    if (live > max_in_flight_) max_in_flight_ = live;
+    return http::response::json(201, boost::json::serialize(boost::json::object{{"token", token}}));
+  }
+  if (req.method == "GET" && path.rfind("/submissions/", 0) == 0) {
+    if (poll_fault_count_ > 0) {
+      --poll_fault_count_;
+      return http::response::json(poll_fault_status_, poll_fault_body_);
+    }
+    auto it = entries_.find(path.substr(13));
+    if (it == entries_.end()) return http::response::json(404, R"({"error":"Not Found"})");
+    auto& e = it->second;
+    int status = 1;
+    if (!never_finish_) {
+      status = e.polls == 0 ? 1 : e.polls < e.verdict.polls_before_done ? 2 : e.verdict.status_id;
+      ++e.polls;
+    }
+    boost::json::object o{{"token", it->first}, {"time", "0.01"}, {"memory", 1024}};
+    auto b64 = [](const std::optional<std::string>& s) -> boost::json::value {
+      if (!s || s->empty()) return nullptr;
+      return boost::json::value(ruby_base64(*s));
+    };
+    bool terminal = status >= 3;
+    o["stdout"] = terminal ? b64(e.verdict.stdout_text) : nullptr;
+    o["stderr"] = terminal ? b64(e.verdict.stderr_text) : nullptr;
+    o["compile_output"] = terminal ? b64(e.verdict.compile_output) : nullptr;
+    o["message"] = terminal ? b64(e.verdict.message) : nullptr;
+    o["exit_code"] = terminal ? boost::json::value(0) : nullptr;
+    o["status"] = boost::json::object{{"id", status}, {"description", "status"}};
+    if (terminal) e.done = true;
+    return http::response::json(200, boost::json::serialize(o));
+  }
+  return http::response::json(404, R"({"error":"Not Found"})");
+}
+
+}  // namespace cx::testing

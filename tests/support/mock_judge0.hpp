@@ -1,0 +1,88 @@
+// A scriptable Judge0 CE stand-in: statuses In Queue -> Processing -> terminal over several
+// polls, base64 with a line break every 60 characters, scripted verdicts and injected faults.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/io_runtime.hpp"
+#include "http/server.hpp"
+
+namespace cx::testing {
+
+struct judge0_verdict {
+  int status_id = 3;
+  std::string stdout_text;
+  std::optional<std::string> stderr_text;
+  std::optional<std::string> compile_output;
+  std::optional<std::string> message;
+  int polls_before_done = 2;  // answers In Queue, then Processing, then this
+};
+
+struct judge0_submission {
+  std::string source;
+  std::string stdin_text;
+  std::string raw_body;
+};
+
+class mock_judge0 {
+ public:
+  mock_judge0();
+  ~mock_judge0();
+
+  std::string url() const;
+
+  // Decides each submission's verdict; default: echo stdin as stdout, Accepted.
+  void script(std::function<judge0_verdict(const judge0_submission&)> f);
+  // Every POST /submissions answers this status and body (0 = normal behaviour).
+  void fail_submits(int status, std::string body, int count = 1 << 30);
+  void fail_polls(int status, std::string body, int count = 1 << 30);
+  // Delay before answering any request (a hang when longer than the client's timeout).
+  void delay(std::chrono::milliseconds d);
+  void never_finish(bool on);  // submissions stay In Queue forever
+  void reset_faults();
+
+  int submits() const { return submits_; }
+  int max_in_flight() const { return max_in_flight_; }
+  int in_flight() const;
+  std::string last_submit_body() const;
+  std::string last_auth_token() const;
+
+ private:
+  http::response handle(const http::request& req);
+
+  struct entry {
+    judge0_submission sub;
+    judge0_verdict verdict;
+    int polls = 0;
+    bool done = false;
+  };
+
+  http::io_runtime io_;
+  std::unique_ptr<http::server> server_;
+  mutable std::mutex mutex_;
+  std::mutex workers_mutex_;
+  std::vector<std::thread> workers_;  // delayed answers; joined on destruction
+  std::function<judge0_verdict(const judge0_submission&)> script_;
+  std::map<std::string, entry> entries_;
+  int submit_fault_status_ = 0, submit_fault_count_ = 0, poll_fault_status_ = 0, poll_fault_count_ = 0;
+  std::string submit_fault_body_, poll_fault_body_, last_submit_body_, last_auth_;
+  std::chrono::milliseconds delay_{0};
+  bool never_finish_ = false;
+  std::atomic<int> submits_{0};
+  std::atomic<int> max_in_flight_{0};
+  std::uint64_t next_token_ = 0;
+};
+
+// Base64 the way Judge0 stores it: a newline after every 60 characters and at the end.
+std::string ruby_base64(const std::string& bytes);
+
+}  // namespace cx::testing

@@ -1,0 +1,66 @@
+#include "actors/policy/compare_outputs.hpp"
+
+#include <gtest/gtest.h>
+
+using cx::compare_outputs;
+using cx::normalize_output;
+using cx::output_comparison;
+
+namespace {
+const output_comparison kDefault{true, false, true};
+const output_comparison kExact{false, false, true};
+}  // namespace
+
+TEST(CompareOutputs, CrlfBecomesLfBeforeAnythingElse) {
+  EXPECT_TRUE(compare_outputs("a\r\nb\r\n", "a\nb\n", kExact));
+  EXPECT_FALSE(compare_outputs("a\rb", "a\nb", kExact));
+}
+
+TEST(CompareOutputs, TrimRemovesTrailingWhitespaceOfWholeStringAndEachLine) {
+  EXPECT_TRUE(compare_outputs("1 2  \n3\t\n\n\n", "1 2\n3", kDefault));
+  EXPECT_FALSE(compare_outputs("1 2  \n3", "1 2\n3", kExact));
+}
+
+TEST(CompareOutputs, LeadingWhitespaceIsNeverRemoved) {
+  EXPECT_FALSE(compare_outputs("  x", "x", kDefault));
+  EXPECT_FALSE(compare_outputs("\nx", "x", kDefault));
+}
+
+TEST(CompareOutputs, InnerBlankLinesStay) {
+  EXPECT_FALSE(compare_outputs("a\n\nb", "a\nb", kDefault));
+}
+
+TEST(CompareOutputs, NormalizeWhitespaceCollapsesSpacesAndTabsOnly) {
+  output_comparison c{true, true, true};
+  EXPECT_TRUE(compare_outputs("1  \t 2", "1 2", c));
+  EXPECT_FALSE(compare_outputs("1\v2", "1 2", c));
+  EXPECT_FALSE(compare_outputs("1  2", "1 2", kDefault));
+}
+
+TEST(CompareOutputs, CaseInsensitiveUsesUnicodeLowercasing) {
+  output_comparison c{true, false, false};
+  EXPECT_TRUE(compare_outputs("YES", "yes", c));
+  EXPECT_TRUE(compare_outputs("ÄÖÜ ΣΑΣ", "äöü σας", c));  // final sigma, as in JavaScript
+  EXPECT_TRUE(compare_outputs("İ", "i\xCC\x87", c));        // U+0130 -> i + combining dot
+  EXPECT_FALSE(compare_outputs("YES", "yes", kDefault));
+}
+
+TEST(CompareOutputs, TrimEndUsesTheJavaScriptWhitespaceSet) {
+  EXPECT_EQ(cx::trim_end_js("x \t\n\v\f\r"), "x");
+  EXPECT_EQ(cx::trim_end_js("x\xC2\xA0"), "x");            // U+00A0
+  EXPECT_EQ(cx::trim_end_js("x\xEF\xBB\xBF"), "x");        // U+FEFF
+  EXPECT_EQ(cx::trim_end_js("x\xE3\x80\x80"), "x");        // U+3000
+  EXPECT_EQ(cx::trim_end_js("x\xE2\x80\x8A\xE2\x80\xA8"), "x");  // U+200A, U+2028
+  EXPECT_EQ(cx::trim_end_js("x\xE2\x80\x8B"), "x\xE2\x80\x8B");  // U+200B is not whitespace
+  EXPECT_EQ(cx::trim_end_js("x\x85"), "x\x85");             // a stray byte stays
+}
+
+TEST(CompareOutputs, NormalFormAppliesStepsInContractOrder) {
+  output_comparison all{true, true, false};
+  EXPECT_EQ(normalize_output("  A\t\tB  \r\nC \n\n", all), " a b\nc");  // collapsed, not removed
+}
+
+TEST(CompareOutputs, EmptyOutputsCompareEqualAfterTrim) {
+  EXPECT_TRUE(compare_outputs("", "\n", kDefault));
+  EXPECT_FALSE(compare_outputs("", "\n", kExact));
+}

@@ -1,0 +1,134 @@
+#include "config/config.hpp"
+
+#include <gtest/gtest.h>
+
+using cx::parse_config_from_map;
+
+namespace {
+
+std::map<std::string, std::string> base() {
+  return {{"CONVEX_SITE_URL", "https://example.convex.site/"}, {"CODE_EXEC_API_KEYS", "k1, k2"}};
+}
+
+cx::config ok(std::map<std::string, std::string> env) {
+  auto r = parse_config_from_map(env);
+  if (auto* e = std::get_if<std::string>(&r)) ADD_FAILURE() << *e;
+  return std::get<cx::config>(r);
+}
+
+std::string error(std::map<std::string, std::string> env) {
+  auto r = parse_config_from_map(env);
+  if (!std::holds_alternative<std::string>(r)) {
+    ADD_FAILURE() << "expected a configuration error";
+    return {};
+  }
+  return std::get<std::string>(r);
+}
+
+}  // namespace
+
+TEST(Config, DefaultsFollowTheContract) {
+  auto c = ok(base());
+  EXPECT_EQ(c.port, 4001);
+  EXPECT_EQ(c.bind_address, "0.0.0.0");
+  EXPECT_EQ(c.judge0_base_url, "http://localhost:2358");
+  EXPECT_EQ(c.judge0_timeout.count(), 15000);
+  EXPECT_EQ(c.judge0_poll_interval.count(), 500);
+  EXPECT_EQ(c.judge0_max_inflight, 16);
+  EXPECT_EQ(c.convex_timeout.count(), 5000);
+  EXPECT_EQ(c.callback_max_attempts, 8);
+  EXPECT_EQ(c.max_body_bytes, 1048576u);
+  EXPECT_EQ(c.max_source_bytes, 200000u);
+  EXPECT_EQ(c.max_testcases, 50);
+  EXPECT_EQ(c.max_request_runtime.count(), 120000);
+  EXPECT_EQ(c.rate_limit_per_minute, 120);
+  EXPECT_EQ(c.rate_limit_burst, 20);
+  EXPECT_TRUE(c.rate_limit_fail_open);
+  EXPECT_EQ(c.breaker_failure_threshold, 5);
+  EXPECT_EQ(c.max_active_submissions, 64);
+  EXPECT_EQ(c.max_queued_submissions, 1024);
+  EXPECT_EQ(c.shutdown_delay.count(), 5000);
+  EXPECT_EQ(c.shutdown_grace.count(), 130000);
+  EXPECT_EQ(c.readiness_timeout.count(), 2000);
+}
+
+TEST(Config, TrailingSlashesOfUrlsAreIgnored) {
+  auto env = base();
+  env["JUDGE0_BASE_URL"] = "http://judge0:2358//";
+  auto c = ok(env);
+  EXPECT_EQ(c.judge0_base_url, "http://judge0:2358");
+  EXPECT_EQ(c.convex_site_url, "https://example.convex.site");
+}
+
+TEST(Config, RequestTimeoutIsTheOldNameForJudge0Timeout) {
+  auto env = base();
+  env["REQUEST_TIMEOUT_MS"] = "7000";
+  EXPECT_EQ(ok(env).judge0_timeout.count(), 7000);
+  env["JUDGE0_TIMEOUT_MS"] = "3000";
+  EXPECT_EQ(ok(env).judge0_timeout.count(), 3000);
+}
+
+TEST(Config, KeysAreSplitOnCommasAndTrimmed) {
+  auto c = ok(base());
+  ASSERT_EQ(c.api_keys.size(), 2u);
+  EXPECT_EQ(c.api_keys[1], "k2");
+}
+
+TEST(Config, MissingConvexUrlStopsStartUp) {
+  EXPECT_NE(error({{"CODE_EXEC_API_KEYS", "k"}}).find("CONVEX_SITE_URL"), std::string::npos);
+}
+
+TEST(Config, NoKeysWithoutAuthDisabledStopsStartUp) {
+  EXPECT_NE(error({{"CONVEX_SITE_URL", "http://x"}}).find("CODE_EXEC_API_KEYS"), std::string::npos);
+  auto c = ok({{"CONVEX_SITE_URL", "http://x"}, {"CODE_EXEC_AUTH", "disabled"}});
+  EXPECT_TRUE(c.auth_disabled);
+}
+
+TEST(Config, BadNumbersNameTheVariableAndTheExpectation) {
+  auto env = base();
+  env["PORT"] = "abc";
+  auto e = error(env);
+  EXPECT_NE(e.find("PORT"), std::string::npos);
+  EXPECT_NE(e.find("integer"), std::string::npos);
+  EXPECT_NE(e.find("abc"), std::string::npos);
+  env["PORT"] = "70000";
+  EXPECT_NE(error(env).find("PORT"), std::string::npos);
+  env = base();
+  env["JUDGE0_MAX_INFLIGHT"] = "0";
+  EXPECT_NE(error(env).find("JUDGE0_MAX_INFLIGHT"), std::string::npos);
+  env = base();
+  env["MAX_BODY_BYTES"] = "12kb";
+  EXPECT_NE(error(env).find("MAX_BODY_BYTES"), std::string::npos);
+}
+
+TEST(Config, MalformedUrlsAndEnumsAreRefused) {
+  auto env = base();
+  env["JUDGE0_BASE_URL"] = "judge0:2358";
+  EXPECT_NE(error(env).find("JUDGE0_BASE_URL"), std::string::npos);
+  env = base();
+  env["RATE_LIMIT_BACKEND"] = "memcached";
+  EXPECT_NE(error(env).find("RATE_LIMIT_BACKEND"), std::string::npos);
+  env = base();
+  env["REVEAL_HIDDEN_OUTPUT"] = "yes";
+  EXPECT_NE(error(env).find("REVEAL_HIDDEN_OUTPUT"), std::string::npos);
+  env = base();
+  env["LOG_LEVEL"] = "verbose";
+  EXPECT_NE(error(env).find("LOG_LEVEL"), std::string::npos);
+  env = base();
+  env["REDIS_URL"] = "http://redis";
+  EXPECT_NE(error(env).find("REDIS_URL"), std::string::npos);
+}
+
+TEST(Config, DescriptionMasksEverySecret) {
+  auto env = base();
+  env["JUDGE0_API_KEY"] = "judge0-secret-value";
+  env["CODE_EXEC_SIGNING_SECRETS"] = "signing-secret-value";
+  env["CONVEX_CALLBACK_SECRET"] = "callback-secret-value";
+  env["REDIS_URL"] = "redis://user:redis-password@127.0.0.1:6379";
+  auto text = cx::describe_config(ok(env));
+  for (const char* secret : {"judge0-secret-value", "signing-secret-value", "callback-secret-value", "k1", "k2",
+                             "redis-password"}) {
+    EXPECT_EQ(text.find(secret), std::string::npos) << secret;
+  }
+  EXPECT_NE(text.find("\"CONVEX_SITE_URL\""), std::string::npos);
+}

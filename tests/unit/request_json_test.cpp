@@ -1,0 +1,106 @@
+#include "messages/wire_json.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace cx;
+
+namespace {
+
+const request_caps kCaps{20, 2, 8};
+
+request_error refused(std::string_view body) {
+  auto r = parse_judge_request(body, kCaps);
+  if (!std::holds_alternative<request_error>(r)) {
+    ADD_FAILURE() << "accepted: " << body;
+    return {};
+  }
+  return std::get<request_error>(r);
+}
+
+bool has_issue(const request_error& e, const std::string& path) {
+  for (const auto& i : e.issues)
+    if (i.path == path) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST(JudgeRequest, AcceptsTheContractShape) {
+  auto r = parse_judge_request(
+      R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"x","submissionKind":"personalized"})", kCaps);
+  ASSERT_TRUE(std::holds_alternative<judge_request>(r));
+  auto& j = std::get<judge_request>(r);
+  EXPECT_EQ(j.kind, submission_kind::personalized);
+  EXPECT_EQ(j.language_id, 71);
+}
+
+TEST(JudgeRequest, SubmissionKindDefaultsToStandard) {
+  auto r = parse_judge_request(R"({"questionId":"q","submissionId":"s","languageId":71.0,"sourceCode":""})", kCaps);
+  ASSERT_TRUE(std::holds_alternative<judge_request>(r));
+  EXPECT_EQ(std::get<judge_request>(r).kind, submission_kind::standard);
+}
+
+TEST(JudgeRequest, UnknownKeysAreRejected) {
+  auto e = refused(R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"","extra":1})");
+  EXPECT_TRUE(has_issue(e, ""));
+  EXPECT_EQ(e.submission_id, "s");
+}
+
+TEST(JudgeRequest, EachFieldIsTyped) {
+  auto e = refused(R"({"questionId":"","submissionId":5,"languageId":"71","sourceCode":null,"submissionKind":"x"})");
+  EXPECT_TRUE(has_issue(e, "questionId"));
+  EXPECT_TRUE(has_issue(e, "submissionId"));
+  EXPECT_TRUE(has_issue(e, "languageId"));
+  EXPECT_TRUE(has_issue(e, "sourceCode"));
+  EXPECT_TRUE(has_issue(e, "submissionKind"));
+  EXPECT_EQ(e.submission_id, "");  // echoed only when it is a string
+}
+
+TEST(JudgeRequest, LanguageIdMustBeAPositiveInteger) {
+  EXPECT_TRUE(has_issue(refused(R"({"questionId":"q","submissionId":"s","languageId":1.5,"sourceCode":""})"), "languageId"));
+  EXPECT_TRUE(has_issue(refused(R"({"questionId":"q","submissionId":"s","languageId":0,"sourceCode":""})"), "languageId"));
+  EXPECT_TRUE(has_issue(refused(R"({"questionId":"q","submissionId":"s","languageId":-3,"sourceCode":""})"), "languageId"));
+}
+
+TEST(JudgeRequest, MalformedJsonAndNonObjectsAreRefused) {
+  EXPECT_EQ(refused("{").message, "Malformed JSON body");
+  EXPECT_EQ(refused("[]").message, "Invalid request body");
+  EXPECT_EQ(refused("").message, "Malformed JSON body");
+}
+
+TEST(JudgeRequest, SourceAboveTheCapIsRefusedWithMaxBytes) {
+  auto e = refused(R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"123456789012345678901"})");
+  EXPECT_EQ(e.message, "sourceCode exceeds MAX_SOURCE_BYTES");
+  EXPECT_EQ(e.details_json, R"({"maxBytes":20})");
+  // exactly at the cap is fine; the cap counts UTF-8 bytes
+  auto at = parse_judge_request(R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"12345678901234567890"})", kCaps);
+  EXPECT_TRUE(std::holds_alternative<judge_request>(at));
+  auto utf8 = refused(R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"ééééééééééé"})");
+  EXPECT_EQ(utf8.message, "sourceCode exceeds MAX_SOURCE_BYTES");
+}
+
+TEST(InlineJudgeRequest, AcceptsTestcasesLimitsAndComparison) {
+  auto r = parse_inline_judge_request(
+      R"({"languageId":71,"sourceCode":"x","testCases":[{"stdin":"1","expectedStdout":"1","name":"a"}],
+          "limits":{"cpuTimeSeconds":1,"memoryMb":64},"outputComparison":{"caseSensitive":false}})",
+      kCaps);
+  ASSERT_TRUE(std::holds_alternative<inline_judge_request>(r));
+  auto& j = std::get<inline_judge_request>(r);
+  EXPECT_EQ(j.testcases.size(), 1u);
+  EXPECT_EQ(*j.cpu_seconds, 1);
+  EXPECT_FALSE(j.wall_seconds);
+  EXPECT_FALSE(j.comparison.case_sensitive);
+  EXPECT_TRUE(j.comparison.trim_outputs);
+}
+
+TEST(InlineJudgeRequest, TestcaseCapsApplyAtOnce) {
+  auto many = parse_inline_judge_request(
+      R"({"languageId":71,"sourceCode":"","testCases":[{"stdin":"","expectedStdout":""},{"stdin":"","expectedStdout":""},{"stdin":"","expectedStdout":""}]})",
+      kCaps);
+  EXPECT_TRUE(std::holds_alternative<request_error>(many));
+  auto big = parse_inline_judge_request(
+      R"({"languageId":71,"sourceCode":"","testCases":[{"stdin":"123456789","expectedStdout":""}]})", kCaps);
+  EXPECT_TRUE(std::holds_alternative<request_error>(big));
+  auto none = parse_inline_judge_request(R"({"languageId":71,"sourceCode":"","testCases":[]})", kCaps);
+  EXPECT_TRUE(std::holds_alternative<request_error>(none));
+}
