@@ -352,3 +352,50 @@ TEST_F(ServiceTest, Judge0AuthTokenIsSentWhenConfigured) {
   judge("q", "s-token");
   EXPECT_EQ(judge0.last_auth_token(), "j0-token");
 }
+
+TEST_F(ServiceTest, ConvexFetchFailingForAWhileThenRecoveringStillJudges) {
+  start();
+  convex.add_echo_question("q", 1);
+  convex.fail("/coding/testcases", 503, 2);
+  auto r = judge("q", "s-fetch-recovers");
+  EXPECT_EQ(r["status"], "passed");
+  EXPECT_EQ(convex.calls("/coding/testcases").size(), 3u);
+}
+
+TEST_F(ServiceTest, ConvexDownForTheResultIsCountedAsUndelivered) {
+  start({{"CALLBACK_MAX_ATTEMPTS", "2"}});
+  convex.add_echo_question("q", 1);
+  convex.fail("/coding/submission-result", 500, 100);
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "s-undelivered")).status, 202);
+  ASSERT_TRUE(eventually([&] { return convex.calls("/coding/submission-result").size() == 2; }));
+  EXPECT_TRUE(eventually([&] {
+    return client.call("GET", url("/metrics")).body.find("code_exec_results_undelivered_total 1") != std::string::npos;
+  }));
+  EXPECT_TRUE(convex.accepted_results().empty());
+}
+
+TEST_F(ServiceTest, Judge0HangingIsATimeoutError) {
+  start({{"JUDGE0_TIMEOUT_MS", "100"}});
+  convex.add_echo_question("q", 1);
+  judge0.delay(std::chrono::milliseconds(400));
+  auto r = judge("q", "s-hang");
+  EXPECT_EQ(r["status"], "error");
+  EXPECT_NE(std::string(r["firstFailure"].as_object()["errorMessage"].as_string()).find("timeout"), std::string::npos);
+}
+
+TEST_F(ServiceTest, Judge0InvalidJsonIsAnError) {
+  start();
+  convex.add_echo_question("q", 1);
+  judge0.fail_polls(200, "{not json");
+  auto r = judge("q", "s-badjson");
+  EXPECT_EQ(r["status"], "error");
+  EXPECT_EQ(r["firstFailure"].as_object()["errorMessage"], "Judge0 returned invalid JSON");
+}
+
+TEST_F(ServiceTest, Judge0DownIsAnError) {
+  start({{"JUDGE0_BASE_URL", "http://127.0.0.1:1"}});
+  convex.add_echo_question("q", 1);
+  auto r = judge("q", "s-down");
+  EXPECT_EQ(r["status"], "error");
+  EXPECT_EQ(r["firstFailureIndex"], 0);
+}

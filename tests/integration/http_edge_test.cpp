@@ -199,3 +199,29 @@ TEST_F(BinaryTest, MetricsExposeEveryContractMetric) {
     EXPECT_NE(res.body.find(name), std::string::npos) << name;
   }
 }
+
+TEST_F(BinaryTest, MetricsPassPromtoolCheck) {
+  start();
+  convex.add_echo_question("q", 1);
+  post("/v1/judge-question", judge_question_body("q", "m-1"));
+  convex.wait_results(1, std::chrono::seconds(10));
+  client.call("GET", proc->url() + "/nope");
+  auto text = client.call("GET", proc->url() + "/metrics").body;
+  auto path = ::testing::TempDir() + "metrics.txt";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+  }
+  auto cmd = "promtool check metrics < " + path + " > " + path + ".out 2>&1";
+  int rc = std::system(cmd.c_str());
+  std::string out;
+  if (std::FILE* f = std::fopen((path + ".out").c_str(), "r")) {
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, f)) out += buf;
+    std::fclose(f);
+  }
+  EXPECT_EQ(rc, 0) << out;
+  EXPECT_EQ(out.find("error"), std::string::npos) << out;
+}

@@ -91,14 +91,18 @@ TEST(RunProcess, WallClockKillsTheWholeProcessGroup) {
 
 TEST(RunProcess, OrphansThatLeftTheGroupAreKilledWhenTheProgramEnds) {
   std::string m = marker();
-  // setsid puts the sleeper in a new session, out of reach of a process-group kill.
-  run_spec s = shell("setsid sleep " + m + " & echo started");
+  std::string flag = "/tmp/j0l-escaped-" + m;
+  // setsid puts the sleeper in a new session, out of reach of a process-group kill; the shell
+  // ends only once the sleeper has escaped.
+  run_spec s = shell("setsid sh -c 'touch " + flag + "; exec sleep " + m + "' & while [ ! -e " + flag +
+                     " ]; do :; done; echo started");
   auto start = clock_type::now();
   run_outcome r = run_process(s);
   ASSERT_TRUE(r.completed) << r.error;
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.stdout_data, "started\n");
   EXPECT_LT(seconds_since(start), 3.0);
+  EXPECT_EQ(::unlink(flag.c_str()), 0) << "the sleeper never ran";
   EXPECT_EQ(count_processes_with_cmdline(std::string("sleep\0", 6) + m), 0);
 }
 

@@ -1,0 +1,135 @@
+// The shared rate limiter against a real redis-server on a loopback port: two instances share
+// one limit; Redis killed mid-test (fail open / fail closed); Redis restarted (NOSCRIPT path).
+#include "binary_fixture.hpp"
+
+#include <csignal>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+
+using namespace cx;
+using namespace cx::testing;
+
+namespace {
+
+std::uint16_t free_port() {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return a.local_endpoint().port();
+}
+
+bool port_open(std::uint16_t port) {
+  boost::asio::io_context ioc;
+  boost::asio::ip::tcp::socket s(ioc);
+  boost::system::error_code ec;
+  s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
+  return !ec;
+}
+
+// A private redis-server that the test can kill and restart on the same port.
+class redis_server {
+ public:
+  explicit redis_server(std::uint16_t port) : port_(port) { start(); }
+  ~redis_server() { stop(); }
+
+  void start() {
+    const char* bin = std::getenv("CODE_EXEC_TEST_REDIS_SERVER");
+    std::string path = bin && *bin ? bin : "/usr/bin/redis-server";
+    auto port = std::to_string(port_);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execl(path.c_str(), path.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
+              "--appendonly", "no", "--loglevel", "warning", "--logfile", "/dev/null", static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    ready_ = eventually([&] { return port_open(port_); }, std::chrono::seconds(5));
+  }
+
+  void stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = -1;
+  }
+
+  bool ready() const { return ready_; }
+  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+  bool ready_ = false;
+};
+
+class RedisRateLimitTest : public BinaryTest {
+ protected:
+  std::map<std::string, std::string> redis_env(const std::string& url, const char* fail_open = "true") {
+    return {{"RATE_LIMIT_BACKEND", "redis"}, {"REDIS_URL", url}, {"RATE_LIMIT_BURST", "3"},
+            {"RATE_LIMIT_PER_MINUTE", "1"}, {"RATE_LIMIT_FAIL_OPEN", fail_open}};
+  }
+
+  int judge_status(service_process& p, const std::string& subject) {
+    return client
+        .call("POST", p.url() + "/v1/judge-question", "{}",
+              {{"Content-Type", "application/json"}, {"X-Code-Exec-Key", "key-a"}, {"X-Code-Exec-Subject", subject}})
+        .status;
+  }
+};
+
+}  // namespace
+
+TEST_F(RedisRateLimitTest, TwoInstancesShareOneLimit) {
+  redis_server redis(free_port());
+  ASSERT_TRUE(redis.ready());
+  start(redis_env(redis.url()));
+  auto env = redis_env(redis.url());
+  env["CONVEX_SITE_URL"] = convex.url();
+  env["JUDGE0_BASE_URL"] = judge0.url();
+  env["CODE_EXEC_API_KEYS"] = "key-a";
+  service_process second(env);
+  ASSERT_TRUE(second.wait_ready());
+  EXPECT_EQ(judge_status(*proc, "shared"), 400);
+  EXPECT_EQ(judge_status(second, "shared"), 400);
+  EXPECT_EQ(judge_status(*proc, "shared"), 400);
+  EXPECT_EQ(judge_status(second, "shared"), 429);  // the fourth request overall
+  EXPECT_EQ(judge_status(*proc, "shared"), 429);
+  EXPECT_EQ(judge_status(second, "someone-else"), 400);
+}
+
+TEST_F(RedisRateLimitTest, RedisLossFailsOpenThenLimitsAgainAfterRestart) {
+  redis_server redis(free_port());
+  ASSERT_TRUE(redis.ready());
+  start(redis_env(redis.url()));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(judge_status(*proc, "u"), 400);
+  EXPECT_EQ(judge_status(*proc, "u"), 429);
+
+  redis.stop();
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(judge_status(*proc, "u"), 400) << "fail open lets requests through";
+  auto metrics = client.call("GET", proc->url() + "/metrics").body;
+  EXPECT_NE(metrics.find("code_exec_rate_limiter_errors_total{mode=\"fail_open\"}"), std::string::npos);
+  EXPECT_NE(proc->all_output().find("redis rate limiter unavailable"), std::string::npos);
+
+  redis.start();  // empty script cache: EVALSHA answers NOSCRIPT, EVAL takes over
+  ASSERT_TRUE(redis.ready());
+  // Reconnects are retried after a short pause; requests keep flowing (fail open) meanwhile.
+  ASSERT_TRUE(eventually(
+      [&] {
+        judge_status(*proc, "probe");
+        return proc->all_output().find("redis rate limiter recovered") != std::string::npos;
+      },
+      std::chrono::seconds(5)));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(judge_status(*proc, "w"), 400);
+  EXPECT_EQ(judge_status(*proc, "w"), 429);
+}
+
+TEST_F(RedisRateLimitTest, FailClosedRefusesWhileRedisIsDown) {
+  redis_server redis(free_port());
+  ASSERT_TRUE(redis.ready());
+  start(redis_env(redis.url(), "false"));
+  EXPECT_EQ(judge_status(*proc, "c"), 400);
+  redis.stop();
+  EXPECT_EQ(judge_status(*proc, "c"), 503);
+  auto metrics = client.call("GET", proc->url() + "/metrics").body;
+  EXPECT_NE(metrics.find("code_exec_rate_limiter_errors_total{mode=\"fail_closed\"}"), std::string::npos);
+}
