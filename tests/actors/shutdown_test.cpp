@@ -10,9 +10,12 @@ TEST_F(ServiceTest, DrainWaitsForRunningSubmissions) {
   judge0.delay(std::chrono::milliseconds(100));
   ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "d1")).status, 202);
   service->begin_shutdown();
-  auto ready = client.call("GET", url("/readyz"));
-  EXPECT_EQ(ready.status, 503);
-  EXPECT_TRUE(parse(ready.body)["draining"].as_bool());
+  http::client_response ready;
+  EXPECT_TRUE(eventually([&] {
+    ready = client.call("GET", url("/readyz"));
+    return ready.status == 503;
+  }));
+  EXPECT_EQ(parse(ready.body)["draining"], true);
   ASSERT_TRUE(eventually([&] { return drained.load(); }, std::chrono::seconds(10)));
   EXPECT_EQ(parse(convex.last_result_body("d1"))["status"], "passed");
 }
