@@ -8,7 +8,8 @@
 
 namespace cx::testing {
 
-service_process::service_process(std::map<std::string, std::string> env, std::string binary) {
+service_process::service_process(std::map<std::string, std::string> env, std::string binary,
+                                 std::vector<std::string> args) {
   env.emplace("PORT", "0");
   env.emplace("BIND_ADDRESS", "127.0.0.1");
   std::vector<std::string> storage;
@@ -24,8 +25,10 @@ service_process::service_process(std::map<std::string, std::string> env, std::st
     ::dup2(fds[1], 2);
     ::close(fds[0]);
     ::close(fds[1]);
-    char* argv[] = {binary.data(), nullptr};
-    ::execve(binary.c_str(), argv, envp.data());
+    std::vector<char*> argv{binary.data()};
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }
   ::close(fds[1]);

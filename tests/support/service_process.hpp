@@ -16,7 +16,8 @@ namespace cx::testing {
 class service_process {
  public:
   // `env` is added to a minimal environment; PORT=0 and BIND_ADDRESS=127.0.0.1 unless given.
-  explicit service_process(std::map<std::string, std::string> env, std::string binary = CODE_EXEC_BIN);
+  explicit service_process(std::map<std::string, std::string> env, std::string binary = CODE_EXEC_BIN,
+                           std::vector<std::string> args = {});
   ~service_process();
 
   // Waits for the "listening" line; false when the process exited or timed out instead.
