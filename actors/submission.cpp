@@ -28,6 +28,7 @@ struct submission_state {
   question_set questions;
   std::size_t index = 0;
   int passed = 0;
+  std::optional<std::string> aborted;  // shutdown asked while marking running
 };
 
 using state_ptr = std::shared_ptr<submission_state>;
@@ -196,6 +197,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
             self->send(s->a.supervisor, accepted_atom::value);
             auto left = s->deadline - steady::now();
             self->delayed_send(self, std::chrono::duration_cast<std::chrono::milliseconds>(left), deadline_atom::value);
+            if (s->aborted) return post_error(self, s, *s->aborted, false);
             if (s->a.has_slot) return fetch_testcases(self, s);
             s->at = phase::waiting_slot;
           },
@@ -214,6 +216,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
         post_error(self, s, "deadline exceeded (MAX_REQUEST_RUNTIME_MS)", s->at == phase::judging);
       },
       [self, s](abort_atom, std::string& reason) {
+        if (s->at == phase::marking) s->aborted = reason;
         if (s->at == phase::posting || s->at == phase::marking) return;
         post_error(self, s, reason, s->at == phase::judging);
       },

@@ -32,7 +32,11 @@ async function submit(s) {
   await fetch(`${convex}/dev/submissions`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ submissionId: s.submissionId, questionId: s.questionId }),
+    body: JSON.stringify({
+      submissionId: s.submissionId,
+      questionId: s.questionId,
+      submissionKind: s.submissionKind ?? "standard",
+    }),
   }).catch(() => {});
   const t0 = Date.now();
   const res = await fetch(`${codeExec}/v1/judge-question`, {
@@ -40,7 +44,13 @@ async function submit(s) {
     headers: { "content-type": "application/json", "x-code-exec-key": key, "x-request-id": `demo-${s.submissionId}` },
     body: JSON.stringify(body),
   });
-  rows.set(s.submissionId, { sample: s, accept: `${res.status} in ${Date.now() - t0} ms`, journey: "queued", verdict: "" });
+  const row = { sample: s, accept: `${res.status} in ${Date.now() - t0} ms`, journey: "queued", verdict: "" };
+  rows.set(s.submissionId, row);
+  if (res.status !== 202) {
+    row.done = true;
+    row.ok = false;
+    console.log(`${pad(s.submissionId, 30)} ${pad(row.accept, 14)} ${pad("refused", 30)} UNEXPECTED: ${await res.text()}`);
+  }
 }
 
 async function refresh() {

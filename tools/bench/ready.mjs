@@ -1,0 +1,37 @@
+// Start-to-ready: spawns a command, polls http://127.0.0.1:<port>/healthz until 200, then reads the
+// process's own "startup_us" (if it logs one) and its RSS after <idle-ms>; then stops it.
+//   node ready.mjs <port> <idle-ms> <signal> -- <command> [args...]
+//   -> {"readyMs", "startupUs", "rssKiB"}
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+
+const [port, idleMs, signal, dashes, cmd, ...args] = process.argv.slice(2);
+let out = '';
+const t0 = performance.now();
+const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+child.stdout.on('data', (d) => { out += d; });
+const giveUp = setTimeout(() => { child.kill('SIGKILL'); console.log('{"error":"not ready in 5 s"}'); process.exit(1); }, 5000);
+
+function poll() {
+  const req = http.get({ host: '127.0.0.1', port: Number(port), path: '/healthz', agent: false }, (res) => {
+    res.resume();
+    if (res.statusCode === 200) return ready(performance.now() - t0);
+    setTimeout(poll, 0.2);
+  });
+  req.on('error', () => setTimeout(poll, 0.2));
+}
+
+function ready(readyMs) {
+  setTimeout(() => {
+    const rss = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    const m = /"startup_us":(\d+)/.exec(out);
+    clearTimeout(giveUp);
+    child.on('exit', () => {
+      console.log(JSON.stringify({ readyMs, startupUs: m ? Number(m[1]) : null, rssKiB: rss ? Number(rss[1]) : null }));
+      process.exit(0);
+    });
+    child.kill(signal);
+  }, Number(idleMs));
+}
+poll();
