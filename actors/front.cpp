@@ -156,6 +156,7 @@ void after_rate_limit(front_actor* self, const pending_ptr& p) {
   if (!ok) {
     auto details = err.details_json.empty() ? issues_details_json(err.issues) : err.details_json;
     if (err.message == "Malformed JSON body") details.clear();
+    if (p->r == route::judge) return p->reply->send(http::error_response(400, err.message, details));
     return p->reply->send(http::error_response(400, err.submission_id, err.message, details));
   }
   if (st.refusing) {
@@ -183,6 +184,16 @@ void apply_rate(front_actor* self, const pending_ptr& p, const rate_decision& d)
   after_rate_limit(self, p);
 }
 
+// Redis unreachable: fail open (go on unlimited) or closed (503), as configured.
+void on_rate_backend_failure(front_actor* self, const pending_ptr& p) {
+  bool open = self->state.cfg->rate_limit_fail_open;
+  metrics::count_rate_limiter_error(open);
+  if (open) return after_rate_limit(self, p);
+  auto res = http::error_response(503, "Rate limiter unavailable");
+  res.set_header("Retry-After", "1");
+  p->reply->send(std::move(res));
+}
+
 void check_rate(front_actor* self, const pending_ptr& p) {
   auto& st = self->state;
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
@@ -193,19 +204,9 @@ void check_rate(front_actor* self, const pending_ptr& p) {
       .then(
           [self, p](rate_answer& a) {
             if (!a.backend_failed) return apply_rate(self, p, a.decision);
-            bool open = self->state.cfg->rate_limit_fail_open;
-            metrics::count_rate_limiter_error(open);
-            if (open) return after_rate_limit(self, p);
-            auto res = http::error_response(503, "Rate limiter unavailable");
-            res.set_header("Retry-After", "1");
-            p->reply->send(std::move(res));
+            on_rate_backend_failure(self, p);
           },
-          [self, p](caf::error&) {
-            bool open = self->state.cfg->rate_limit_fail_open;
-            metrics::count_rate_limiter_error(open);
-            if (open) return after_rate_limit(self, p);
-            p->reply->send(http::error_response(503, "Rate limiter unavailable"));
-          });
+          [self, p](caf::error&) { on_rate_backend_failure(self, p); });
 }
 
 void judge_route(front_actor* self, const pending_ptr& p) {
@@ -217,11 +218,15 @@ void judge_route(front_actor* self, const pending_ptr& p) {
       return p->reply->send(http::error_response(401, "Unauthorized"));
     }
   }
-  if (!cfg.signing_secrets.empty() && !p->req.body_too_large) {
+  if (!cfg.signing_secrets.empty()) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
-    auto check = verify_signature(cfg.signing_secrets, p->req.header_value("X-Code-Exec-Timestamp"),
-                                  p->req.header_value("X-Code-Exec-Signature"), p->req.body, now.count(),
-                                  cfg.signature_tolerance.count());
+    auto ts = p->req.header_value("X-Code-Exec-Timestamp");
+    auto sig = p->req.header_value("X-Code-Exec-Signature");
+    // An unread (oversized) body cannot be hashed; its headers must still be valid and fresh.
+    auto check = p->req.body_too_large
+                     ? check_signature_headers(ts, sig, now.count(), cfg.signature_tolerance.count())
+                     : verify_signature(cfg.signing_secrets, ts, sig, p->req.body, now.count(),
+                                        cfg.signature_tolerance.count());
     if (check != signature_check::ok) {
       log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", to_string(check)}});
       return p->reply->send(http::error_response(401, "Unauthorized"));

@@ -91,28 +91,25 @@ void describe_failure(const testcase_verdict& v, const testcase& tc, bool reveal
   first_failure f;
   const bool is_compile = v.compile_output.has_value() || v.name == "Compilation failed";
   const bool is_runtime = v.name.rfind("Runtime error", 0) == 0;
+  const bool show_output = !tc.hidden || reveal_hidden;
   if (is_compile) {
     // Compile output does not depend on the testcase's input, so it is always sent.
     out.compile_output = v.compile_output;
     f.error_message = non_empty(v.compile_output) ? *v.compile_output : std::string("Compilation failed");
-  } else if (tc.hidden) {
+  } else if (tc.hidden || !is_runtime) {
     f.error_message = v.name;
-    if (reveal_hidden && v.kind == verdict_kind::failed) {
-      f.actual_output = v.actual_output;
-      if (non_empty(v.stderr_text)) out.stderr_text = v.stderr_text;
-    }
   } else {
+    f.error_message = non_empty(v.stderr_text)    ? *v.stderr_text
+                      : non_empty(v.judge0_message) ? *v.judge0_message
+                                                    : std::string("Runtime error");
+  }
+  if (!tc.hidden) {
     f.stdin_text = tc.stdin_text;
     f.expected_output = tc.expected_stdout;
-    if (v.kind == verdict_kind::failed) f.actual_output = v.actual_output;
+  }
+  if (show_output && v.kind == verdict_kind::failed && !is_compile) {
+    f.actual_output = v.actual_output;
     if (non_empty(v.stderr_text)) out.stderr_text = v.stderr_text;
-    if (is_runtime) {
-      f.error_message = non_empty(v.stderr_text)    ? *v.stderr_text
-                        : non_empty(v.judge0_message) ? *v.judge0_message
-                                                      : std::string("Runtime error");
-    } else {
-      f.error_message = v.name;
-    }
   }
   out.failure = std::move(f);
 }

@@ -225,3 +225,13 @@ TEST_F(BinaryTest, MetricsPassPromtoolCheck) {
   EXPECT_EQ(rc, 0) << out;
   EXPECT_EQ(out.find("error"), std::string::npos) << out;
 }
+
+TEST_F(BinaryTest, OversizedSignedRequestWithoutSignatureIs401BeforeThe413) {
+  start({{"CODE_EXEC_SIGNING_SECRETS", "sig-1"}, {"MAX_BODY_BYTES", "2048"}});
+  EXPECT_EQ(post("/v1/judge-question", std::string(4096, 'x')).status, 401);
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::string body(4096, 'x');
+  auto res = post("/v1/judge-question", body,
+                  {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, body)}});
+  EXPECT_EQ(res.status, 413);
+}

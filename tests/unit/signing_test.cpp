@@ -61,3 +61,11 @@ TEST(Auth, MatchesAnyRotatedKeyAndReportsItsIndex) {
   EXPECT_EQ(match_api_key(keys, ""), -1);
   EXPECT_EQ(match_api_key(keys, "alph"), -1);
 }
+
+TEST(Signing, HeaderChecksAloneCatchMissingMalformedAndStale) {
+  auto sig = sign_payload("s", 1000, "body");
+  EXPECT_EQ(check_signature_headers("1000", sig, 1000, 300), signature_check::ok);
+  EXPECT_EQ(check_signature_headers("", sig, 1000, 300), signature_check::missing);
+  EXPECT_EQ(check_signature_headers("1000", "v1=zz", 1000, 300), signature_check::malformed);
+  EXPECT_EQ(check_signature_headers("1000", sig, 2000, 300), signature_check::stale);
+}

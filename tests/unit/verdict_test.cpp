@@ -64,6 +64,8 @@ TEST(Verdict, CompileErrorCarriesCompileOutputEvenWhenHidden) {
   EXPECT_FALSE(r.failure->stdin_text);
   auto bare = describe(outcome(6), public_tc());
   EXPECT_EQ(bare.failure->error_message, "Compilation failed");
+  EXPECT_EQ(bare.failure->stdin_text, "1 2");  // a public testcase still names its input
+  EXPECT_FALSE(bare.failure->actual_output);
 }
 
 TEST(Verdict, RuntimeErrorMessagePrefersStderrThenJudge0Message) {

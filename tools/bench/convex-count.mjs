@@ -1,5 +1,6 @@
 // Convex stand-in that counts: one public testcase expecting "ok"; records when each result arrives.
-//   node convex-count.mjs   -> prints {"port":P}; GET /stats -> {running, fetched, results, passed, lastResultMs}
+//   node convex-count.mjs   -> prints {"port":P}
+//   GET /stats -> {running, fetched, results, passed, lastResultMs, failures: {"<status>: <message>": n}}
 import http from 'node:http';
 
 const question = JSON.stringify({
@@ -7,7 +8,7 @@ const question = JSON.stringify({
     outputComparison: { trimOutputs: true, normalizeWhitespace: false, caseSensitive: true } },
   testCases: [{ _id: 't1', visibility: 'public', stdin: '1', expectedStdout: 'ok', order: 0 }],
 });
-const stats = { running: 0, fetched: 0, results: 0, passed: 0, lastResultMs: 0 };
+const stats = { running: 0, fetched: 0, results: 0, passed: 0, lastResultMs: 0, failures: {} };
 const now = () => performance.timeOrigin + performance.now();
 
 function send(res, code, body) {
@@ -24,7 +25,11 @@ const server = http.createServer((req, res) => {
       case '/coding/testcases': stats.fetched++; return send(res, 200, question);
       case '/coding/submission-result': {
         stats.results++; stats.lastResultMs = now();
-        try { if (JSON.parse(Buffer.concat(chunks)).status === 'passed') stats.passed++; } catch {}
+        try {
+          const r = JSON.parse(Buffer.concat(chunks));
+          if (r.status === 'passed') stats.passed++;
+          else { const why = `${r.status}: ${r.firstFailure?.errorMessage}`; stats.failures[why] = (stats.failures[why] || 0) + 1; }
+        } catch {}
         return send(res, 200, '{"ok":true}');
       }
       case '/stats': return send(res, 200, JSON.stringify(stats));

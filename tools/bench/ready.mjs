@@ -1,5 +1,6 @@
-// Start-to-ready: spawns a command, polls http://127.0.0.1:<port>/healthz until 200, then reads the
-// process's own "startup_us" (if it logs one) and its RSS after <idle-ms>; then stops it.
+// Start-to-ready: spawns a command (inheriting this environment), polls http://127.0.0.1:<port>/healthz
+// every ~1 ms until 200, timed from the exec; then reads the process's own "startup_us" (if it logs
+// one) and its RSS after <idle-ms>, and stops it.
 //   node ready.mjs <port> <idle-ms> <signal> -- <command> [args...]
 //   -> {"readyMs", "startupUs", "rssKiB"}
 import { spawn } from 'node:child_process';
@@ -8,8 +9,8 @@ import http from 'node:http';
 
 const [port, idleMs, signal, dashes, cmd, ...args] = process.argv.slice(2);
 let out = '';
-const t0 = performance.now();
 const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+const t0 = performance.now(); // spawn() returns once the child has exec'd
 child.stdout.on('data', (d) => { out += d; });
 const giveUp = setTimeout(() => { child.kill('SIGKILL'); console.log('{"error":"not ready in 5 s"}'); process.exit(1); }, 5000);
 

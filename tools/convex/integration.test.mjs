@@ -81,6 +81,18 @@ describe('Convex action → code-exec (CODE_EXEC_SIGNING_SECRETS set)', () => {
     assert.equal(wrongKey.status, 401);
   });
 
+  test('the service enforces the ±300 s signature window on the kit\'s timestamps', async () => {
+    const at = (skewMs) => client.judgeQuestion(opts({ now: () => Date.now() + skewMs }), { ...hello(uid('skew')), userId: uid('user') });
+    for (const skew of [-310_000, 310_000]) {
+      const out = await at(skew);
+      assert.equal(out.status, 401, `skew ${skew}: ${JSON.stringify(out)}`);
+    }
+    for (const skew of [-280_000, 280_000]) {
+      const out = await at(skew);
+      assert.equal(out.kind, 'queued', `skew ${skew}: ${JSON.stringify(out)}`);
+    }
+  });
+
   test('a 400 is final', async () => {
     const out = await client.judgeQuestion(opts(), { ...hello(uid('inv')), languageId: 1.5, userId: uid('user') });
     assert.equal(out.kind, 'error');

@@ -432,6 +432,7 @@ describe('admission full, then draining (MAX_ACTIVE_SUBMISSIONS=1, MAX_QUEUED_SU
     }
     const rec = await convex.waitResult(held, 10000);
     assert.equal(rec.status, 'error');
+    assert.match(rec.result.firstFailure.errorMessage, /shutting down/i);
     assert.deepEqual(validateRequestBody(spec, { method: 'post', webhook: 'submissionResult', body: rec.result }), []);
     const { code } = await svc.exited;
     assert.equal(code, 0);

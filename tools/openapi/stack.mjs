@@ -16,12 +16,23 @@ export const problemsFile = path.join(root, 'tools/samples/problems.json');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// Children still running when this process exits (a crashed test, an uncaught error) are killed,
+// so no server outlives its test run.
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
 // Spawns a process and resolves once a stdout JSON line has msg "listening" with a port.
 // Keeps every stdout/stderr line in `lines` for assertions and failure messages.
 function startListening(cmd, args, { env = {}, name = path.basename(cmd), timeoutMs = 15000 } = {}) {
   const proc = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(proc);
   const lines = [];
-  const exited = once(proc, 'exit').then(([code, signal]) => ({ code, signal }));
+  const exited = once(proc, 'exit').then(([code, signal]) => {
+    children.delete(proc);
+    return { code, signal };
+  });
   const errLines = readline.createInterface({ input: proc.stderr });
   errLines.on('line', (l) => lines.push(l));
   const outLines = readline.createInterface({ input: proc.stdout });
@@ -216,8 +227,28 @@ export function haveCodeExec() {
   }
 }
 
+// Others may be relinking the binary while tests run: wait for it (bounded) instead of failing.
+async function waitForBinary(file, timeoutMs = 120000) {
+  const end = Date.now() + timeoutMs;
+  let last = null;
+  for (;;) {
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      const st = fs.statSync(file);
+      const sig = `${st.size}:${st.mtimeMs}`;
+      if (sig === last) return;
+      last = sig; // unchanged over one interval: not being written
+    } catch {
+      last = null;
+      if (Date.now() > end) throw new Error(`${file} is missing: build it (cmake --build build --target code-exec)`);
+    }
+    if (Date.now() > end) return;
+    await sleep(last === null ? 1000 : 300);
+  }
+}
+
 export async function startCodeExec({ convexUrl, judge0Url, env = {} }) {
-  if (!haveCodeExec()) throw new Error(`${codeExecBin} is missing: build it (cmake --build build --target code-exec)`);
+  await waitForBinary(codeExecBin);
   const p = await startListening(codeExecBin, [], {
     name: 'code-exec',
     env: {
