@@ -31,8 +31,6 @@ class app {
   // Stop listening and end every long-lived actor.
   void stop();
 
-  caf::actor supervisor() const { return supervisor_; }
-
  private:
   std::unique_ptr<http::client> client_;
   std::unique_ptr<http::server> server_;

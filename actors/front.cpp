@@ -156,7 +156,6 @@ void after_rate_limit(front_actor* self, const pending_ptr& p) {
   if (!ok) {
     auto details = err.details_json.empty() ? issues_details_json(err.issues) : err.details_json;
     if (err.message == "Malformed JSON body") details.clear();
-    if (p->r == route::judge) return p->reply->send(http::error_response(400, err.message, details));
     return p->reply->send(http::error_response(400, err.submission_id, err.message, details));
   }
   if (st.refusing) {

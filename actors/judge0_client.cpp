@@ -6,6 +6,7 @@
 
 #include "actors/http_gateway.hpp"
 #include "actors/policy/backoff.hpp"
+#include "actors/policy/verdict.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "messages/atoms.hpp"
@@ -181,7 +182,7 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
                   st->poll_failures = 0;
                   auto outcome = parse_judge0_submission(res.body);
                   if (outcome.failure) return finish(std::move(outcome));
-                  if (outcome.status_id >= 3) return finish(std::move(outcome));
+                  if (is_terminal_status(outcome.status_id)) return finish(std::move(outcome));
                   self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
                 },
                 [st, gen, fail](caf::error&) {

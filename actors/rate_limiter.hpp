@@ -13,7 +13,6 @@ class memory_rate_limiter {
  public:
   memory_rate_limiter(int per_minute, int burst) : per_minute_(per_minute), burst_(burst) {}
   rate_decision take(const std::string& key, std::int64_t now_ms);
-  std::size_t size() const { return buckets_.size(); }
 
  private:
   void prune(std::int64_t now_ms);

@@ -106,8 +106,10 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
   self->state.pool = pool;
   self->set_down_handler([self](caf::down_msg& dm) { on_down(self, dm); });
   self->set_exit_handler([self](caf::exit_msg& em) {
-    // Children are linked so they end with us; their own exits arrive as down messages.
-    if (em.source == self->address()) self->quit(em.reason);
+    // Children are monitored, not linked (links cost a scan per exit): end them ourselves.
+    if (em.source != self->address()) return;
+    for (auto& kv : self->state.children) self->send_exit(kv.second.handle, em.reason);
+    self->quit(em.reason);
   });
   publish(self);
   return {
@@ -138,7 +140,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.convex = st.convex;
         args.pool = st.pool;
         args.supervisor = caf::actor_cast<caf::actor>(self);
-        auto h = self->spawn<caf::monitored + caf::linked>(submission, std::move(args));
+        auto h = self->spawn<caf::monitored>(submission, std::move(args));
         child c{req.submission_id, request_id, req.kind, received, decision == admission::run, false, false, h};
         if (c.has_slot) ++st.active;
         else st.waiting.push_back(h.address());
@@ -163,7 +165,6 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         self->state.idle_waiters.push_back(rp);
         return rp;
       },
-      [self](count_atom) { return caf::make_message(self->state.active, queued(self->state)); },
   };
 }
 

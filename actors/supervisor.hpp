@@ -2,7 +2,6 @@
 //   (admit_atom, judge_request, request_id, received, responder)  answers the HTTP request itself
 //   (abort_atom, std::string reason)                              every live submission posts an error result
 //   (idle_atom)                 -> bool                           answers once no submission is left
-//   (count_atom)                -> int active, int queued
 // A submission actor that dies abnormally gets an "error" result posted on its behalf.
 #pragma once
 

@@ -47,9 +47,16 @@ constexpr std::size_t kMaxIdlePerHost = 64;
 }  // namespace
 
 struct client::impl : std::enable_shared_from_this<client::impl> {
-  explicit impl(asio::io_context& c) : ioc(c), tls_ctx(ssl::context::tls_client) {
-    tls_ctx.set_default_verify_paths();
-    tls_ctx.set_verify_mode(ssl::verify_peer);
+  explicit impl(asio::io_context& c) : ioc(c) {}
+
+  // Built on first https use: loading the CA bundle costs tens of milliseconds at start.
+  ssl::context& tls() {
+    std::call_once(tls_once, [this] {
+      tls_ctx.emplace(ssl::context::tls_client);
+      tls_ctx->set_default_verify_paths();
+      tls_ctx->set_verify_mode(ssl::verify_peer);
+    });
+    return *tls_ctx;
   }
 
   std::unique_ptr<connection> take_idle(const std::string& key) {
@@ -68,7 +75,8 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
   }
 
   asio::io_context& ioc;
-  ssl::context tls_ctx;
+  std::once_flag tls_once;
+  std::optional<ssl::context> tls_ctx;
   std::mutex mutex;
   std::map<std::string, std::vector<std::unique_ptr<connection>>> idle;
 };
@@ -119,7 +127,7 @@ class call : public std::enable_shared_from_this<call> {
     conn_ = std::make_unique<connection>();
     auto strand = asio::make_strand(owner_->ioc);
     if (url_.tls) {
-      conn_->tls.emplace(strand, owner_->tls_ctx);
+      conn_->tls.emplace(strand, owner_->tls());
       if (!SSL_set_tlsext_host_name(conn_->tls->native_handle(), url_.host.c_str())) {
         return finish_error("TLS SNI setup failed", false);
       }

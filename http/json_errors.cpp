@@ -9,12 +9,6 @@ response error_response(int status, std::string_view message) {
   return response::json(status, boost::json::serialize(o));
 }
 
-response error_response(int status, std::string_view message, std::string_view details_json) {
-  boost::json::object o{{"status", "error"}, {"message", message}};
-  if (!details_json.empty()) o["details"] = boost::json::parse(details_json);
-  return response::json(status, boost::json::serialize(o));
-}
-
 response error_response(int status, std::string_view submission_id, std::string_view message,
                         std::string_view details_json) {
   boost::json::object o{{"status", "error"}, {"submissionId", submission_id}, {"message", message}};

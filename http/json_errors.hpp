@@ -10,8 +10,6 @@ namespace cx::http {
 
 // {"status":"error","message":...}
 response error_response(int status, std::string_view message);
-// {"status":"error","message":...,"details":<details_json>} (details omitted when empty)
-response error_response(int status, std::string_view message, std::string_view details_json);
 // {"status":"error","submissionId":...,"message":...,"details":<details_json>}
 response error_response(int status, std::string_view submission_id, std::string_view message,
                         std::string_view details_json);

@@ -35,6 +35,5 @@ using signal_atom = caf::atom_constant<caf::atom("signal")>;
 using grace_atom = caf::atom_constant<caf::atom("grace")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
-using count_atom = caf::atom_constant<caf::atom("count")>;
 
 }  // namespace cx

@@ -30,8 +30,6 @@ route_match match_route(std::string_view method, std::string_view path) {
   return {route::none, 404, {}};
 }
 
-bool is_judge_route(route r) { return r == route::judge_question || r == route::judge; }
-
 const char* route_label(route r) {
   switch (r) {
     case route::healthz: return "/healthz";

@@ -15,7 +15,6 @@ struct route_match {
 };
 
 route_match match_route(std::string_view method, std::string_view path);
-bool is_judge_route(route r);
 const char* route_label(route r);  // metrics label
 
 }  // namespace cx
