@@ -235,3 +235,42 @@ TEST_F(BinaryTest, OversizedSignedRequestWithoutSignatureIs401BeforeThe413) {
                   {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, body)}});
   EXPECT_EQ(res.status, 413);
 }
+
+TEST_F(BinaryTest, ThousandsOfWronglyTypedAndWronglySignedRequestsGetTheRight4xx) {
+  start({{"CODE_EXEC_SIGNING_SECRETS", "sig-1"}});
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::vector<std::string> typed = {
+      R"({"questionId":1,"submissionId":"s","languageId":71,"sourceCode":""})",
+      R"({"questionId":"q","submissionId":"s","languageId":"71","sourceCode":""})",
+      R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":[]})",
+      R"({"questionId":"q","submissionId":"s","languageId":71,"sourceCode":"","submissionKind":7})",
+      R"([1,2,3])",
+      R"("just a string")",
+  };
+  for (int i = 0; i < 2000; ++i) {
+    const auto& body = typed[static_cast<std::size_t>(i) % typed.size()];
+    http::header_list h;
+    int want = 400;
+    switch (i % 4) {
+      case 0:  // correctly signed, wrongly typed
+        h = {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, body)}};
+        break;
+      case 1:  // signed with another secret
+        h = {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("other", now, body)}};
+        want = 401;
+        break;
+      case 2:  // signature of another body
+        h = {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, "{}")}};
+        want = 401;
+        break;
+      default:  // garbage headers
+        h = {{"X-Code-Exec-Timestamp", "yesterday"}, {"X-Code-Exec-Signature", "v1=nothex"}};
+        want = 401;
+    }
+    auto res = post("/v1/judge-question", body, h);
+    ASSERT_EQ(res.status, want) << i << " " << body << " " << res.body;
+    ASSERT_EQ(parse(res.body)["status"], "error");
+  }
+  EXPECT_EQ(client.call("GET", proc->url() + "/healthz").status, 200);
+  EXPECT_EQ(judge0.submits(), 0);
+}
