@@ -47,6 +47,18 @@ std::string base64_encode(std::string_view bytes) {
   return out;
 }
 
+std::string base64_encode_lines(std::string_view bytes) {
+  constexpr std::size_t kLine = 60;
+  auto plain = base64_encode(bytes);
+  std::string out;
+  out.reserve(plain.size() + plain.size() / kLine + 1);
+  for (std::size_t pos = 0; pos < plain.size(); pos += kLine) {
+    out.append(plain, pos, kLine);
+    out += '\n';
+  }
+  return out;
+}
+
 std::optional<std::string> base64_decode(std::string_view text) {
   std::string out;
   out.reserve(text.size() / 4 * 3);

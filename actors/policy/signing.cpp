@@ -5,7 +5,6 @@
 #include <openssl/hmac.h>
 
 #include <charconv>
-#include <optional>
 
 namespace cx {
 
@@ -38,31 +37,35 @@ bool constant_time_equals(std::string_view a, std::string_view b) {
 
 namespace {
 
-std::optional<std::int64_t> parse_timestamp(std::string_view h) {
+struct header_check {
+  signature_check result = signature_check::ok;
+  std::int64_t timestamp = 0;
+};
+
+header_check check_headers(std::string_view ts_header, std::string_view sig_header, std::int64_t now,
+                           std::int64_t tolerance) {
+  if (ts_header.empty() || sig_header.empty()) return {signature_check::missing};
   std::int64_t ts = 0;
-  auto [p, ec] = std::from_chars(h.data(), h.data() + h.size(), ts);
-  if (h.empty() || ec != std::errc{} || p != h.data() + h.size()) return std::nullopt;
-  return ts;
+  auto [p, ec] = std::from_chars(ts_header.data(), ts_header.data() + ts_header.size(), ts);
+  if (ec != std::errc{} || p != ts_header.data() + ts_header.size()) return {signature_check::malformed};
+  if (sig_header.rfind("v1=", 0) != 0 || sig_header.size() != 3 + 64) return {signature_check::malformed};
+  if (ts > now + tolerance || ts < now - tolerance) return {signature_check::stale};
+  return {signature_check::ok, ts};
 }
 
 }  // namespace
 
 signature_check check_signature_headers(std::string_view ts_header, std::string_view sig_header, std::int64_t now,
                                         std::int64_t tolerance) {
-  if (ts_header.empty() || sig_header.empty()) return signature_check::missing;
-  auto ts = parse_timestamp(ts_header);
-  if (!ts) return signature_check::malformed;
-  if (sig_header.rfind("v1=", 0) != 0 || sig_header.size() != 3 + 64) return signature_check::malformed;
-  if (*ts > now + tolerance || *ts < now - tolerance) return signature_check::stale;
-  return signature_check::ok;
+  return check_headers(ts_header, sig_header, now, tolerance).result;
 }
 
 signature_check verify_signature(const std::vector<std::string>& secrets, std::string_view ts_header,
                                  std::string_view sig_header, std::string_view body, std::int64_t now,
                                  std::int64_t tolerance) {
-  auto headers = check_signature_headers(ts_header, sig_header, now, tolerance);
-  if (headers != signature_check::ok) return headers;
-  auto ts = *parse_timestamp(ts_header);
+  auto headers = check_headers(ts_header, sig_header, now, tolerance);
+  if (headers.result != signature_check::ok) return headers.result;
+  const auto ts = headers.timestamp;
   bool match = false;
   for (const auto& s : secrets) {
     // Check every secret so the timing does not reveal which one matched.

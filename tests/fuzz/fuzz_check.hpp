@@ -2,6 +2,8 @@
 // records the input as a crash (crash-<sha1>) like any sanitizer report.
 #pragma once
 
+#include <boost/json.hpp>
+
 #include <cstdio>
 #include <cstdlib>
 #include <string_view>
@@ -15,6 +17,12 @@
   } while (0)
 
 namespace cx::fuzz {
+
+inline bool is_json(std::string_view s) {
+  boost::system::error_code ec;
+  boost::json::parse(s, ec);
+  return !ec;
+}
 
 inline std::string_view as_view(const unsigned char* data, std::size_t size) {
   return {reinterpret_cast<const char*>(data), size};

@@ -21,12 +21,6 @@ namespace {
 
 using namespace cx;
 
-bool is_json(std::string_view s) {
-  boost::system::error_code ec;
-  boost::json::parse(s, ec);
-  return !ec;
-}
-
 bool valid_utf8(const std::optional<std::string>& s) { return !s || to_valid_utf8(*s) == *s; }
 
 // What submission.cpp and inline_judge.cpp do with an outcome.
@@ -49,22 +43,13 @@ void use_outcome(const judge0_outcome& o) {
       r.total_count = 2;
       r.first_failure_index = 0;
       describe_failure(v, *t, reveal, r);
-      FUZZ_CHECK(is_json(submission_result_body(r)));
+      FUZZ_CHECK(fuzz::is_json(submission_result_body(r)));
       if (t->hidden && !reveal) FUZZ_CHECK(!r.failure->stdin_text && !r.failure->expected_output);
     }
   }
   inline_testcase itc{"1 2\n", "3\n", std::nullopt};
   inline_failure f{0, &itc, &o};
-  FUZZ_CHECK(is_json(inline_result_body(inline_summary{false, 0, 1, 5}, &f)));
-}
-
-std::string wrap60(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); i += 60) {
-    out.append(s, i, 60);
-    out += '\n';
-  }
-  return out;
+  FUZZ_CHECK(fuzz::is_json(inline_result_body(inline_summary{false, 0, 1, 5}, &f)));
 }
 
 }  // namespace
@@ -77,10 +62,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   if (auto token = parse_judge0_token(body)) FUZZ_CHECK(!token->empty());
   auto text = judge0_error_text(body);
-  FUZZ_CHECK(is_json(boost::json::serialize(boost::json::value(text))));
+  FUZZ_CHECK(fuzz::is_json(boost::json::serialize(boost::json::value(text))));
 
   // The input as program output, the way Judge0 returns it.
-  auto b64 = wrap60(base64_encode(body));
+  auto b64 = base64_encode_lines(body);
   boost::json::object answer{{"stdout", b64},   {"stderr", b64},   {"compile_output", b64}, {"message", b64},
                              {"time", "0.012"}, {"memory", 3412}, {"exit_code", 0},
                              {"status", boost::json::object{{"id", 4}, {"description", "Wrong Answer"}}}};

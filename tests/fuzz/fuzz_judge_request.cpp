@@ -20,21 +20,15 @@ namespace {
 
 using namespace cx;
 
-bool is_json(std::string_view s) {
-  boost::system::error_code ec;
-  boost::json::parse(s, ec);
-  return !ec;
-}
-
 // The 400 answer, exactly as front.cpp builds it (error_response parses details_json, so
 // an invalid one would throw there).
 void check_error(const request_error& err) {
   FUZZ_CHECK(!err.message.empty());
   auto details = err.details_json.empty() ? issues_details_json(err.issues) : err.details_json;
   if (err.message == "Malformed JSON body") details.clear();
-  FUZZ_CHECK(details.empty() || is_json(details));
+  FUZZ_CHECK(details.empty() || fuzz::is_json(details));
   auto res = http::error_response(400, err.submission_id, err.message, details);
-  FUZZ_CHECK(res.status == 400 && is_json(res.body));
+  FUZZ_CHECK(res.status == 400 && fuzz::is_json(res.body));
   if (err.message == "Invalid request body") FUZZ_CHECK(!err.issues.empty());
 }
 
@@ -51,9 +45,9 @@ void judge_question(std::string_view body, const request_caps& caps) {
   FUZZ_CHECK(!r.question_id.empty() && !r.submission_id.empty());
   FUZZ_CHECK(r.language_id > 0);
   FUZZ_CHECK(r.source_code.size() <= caps.max_source_bytes);
-  FUZZ_CHECK(is_json(mark_running_body(r.submission_id)));
-  FUZZ_CHECK(is_json(fetch_testcases_body(r.question_id)));
-  FUZZ_CHECK(is_json(accepted_body(r.submission_id, "req-1", true)));
+  FUZZ_CHECK(fuzz::is_json(mark_running_body(r.submission_id)));
+  FUZZ_CHECK(fuzz::is_json(fetch_testcases_body(r.question_id)));
+  FUZZ_CHECK(fuzz::is_json(accepted_body(r.submission_id, "req-1", true)));
   FUZZ_CHECK(std::string(route_suffix(r.kind)).size() <= 13);
 }
 
@@ -73,14 +67,14 @@ void judge_inline(std::string_view body, const request_caps& caps) {
   for (const auto& tc : r.testcases) {
     FUZZ_CHECK(tc.stdin_text.size() <= caps.max_stdin_bytes);
     judge0_run run{r.language_id, r.source_code, tc.stdin_text, limits};
-    FUZZ_CHECK(is_json(judge0_submit_body(run)));
+    FUZZ_CHECK(fuzz::is_json(judge0_submit_body(run)));
   }
   inline_summary s{false, 0, static_cast<int>(r.testcases.size()), 1};
   judge0_outcome o;
   o.status_id = 4;
   o.stdout_text = "x";
   inline_failure f{0, &r.testcases.front(), &o};
-  FUZZ_CHECK(is_json(inline_result_body(s, &f)));
+  FUZZ_CHECK(fuzz::is_json(inline_result_body(s, &f)));
 }
 
 void signature(std::string_view body) {

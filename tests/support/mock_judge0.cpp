@@ -8,13 +8,6 @@
 
 namespace cx::testing {
 
-std::string ruby_base64(const std::string& bytes) {
-  auto enc = base64_encode(bytes);
-  std::string out;
-  for (std::size_t i = 0; i < enc.size(); i += 60) out += enc.substr(i, 60) + "\n";
-  return out;
-}
-
 mock_judge0::mock_judge0() : io_(2) {
   script_ = [](const judge0_submission& s) {
     judge0_verdict v;
@@ -149,7 +142,7 @@ http::response mock_judge0::handle(const http::request& req) {
     boost::json::object o{{"token", it->first}, {"time", "0.01"}, {"memory", 1024}};
     auto b64 = [](const std::optional<std::string>& s) -> boost::json::value {
       if (!s || s->empty()) return nullptr;
-      return boost::json::value(ruby_base64(*s));
+      return boost::json::value(base64_encode_lines(*s));
     };
     bool terminal = status >= 3;
     o["stdout"] = terminal ? b64(e.verdict.stdout_text) : nullptr;

@@ -82,7 +82,4 @@ class mock_judge0 {
   std::uint64_t next_token_ = 0;
 };
 
-// Base64 the way Judge0 stores it: a newline after every 60 characters and at the end.
-std::string ruby_base64(const std::string& bytes);
-
 }  // namespace cx::testing

@@ -38,3 +38,13 @@ TEST(Base64, RoundTripsEveryByte) {
   for (int i = 0; i < 256; ++i) all += static_cast<char>(i);
   EXPECT_EQ(base64_decode(base64_encode(all)), all);
 }
+
+TEST(Base64, LinesBreakEvery60CharactersAndAtTheEndLikeRuby) {
+  EXPECT_EQ(cx::base64_encode_lines(""), "");
+  EXPECT_EQ(cx::base64_encode_lines("hello, Judge0\n"), "aGVsbG8sIEp1ZGdlMAo=\n");
+  auto text = cx::base64_encode_lines(std::string(46, 'a'));  // 64 characters of base64
+  EXPECT_EQ(text.size(), 64u + 2u);
+  EXPECT_EQ(text[60], '\n');
+  EXPECT_EQ(text.back(), '\n');
+  EXPECT_EQ(base64_decode(text), std::string(46, 'a'));
+}

@@ -1,5 +1,7 @@
 #include "base64.hpp"
 
+#include "actors/policy/base64.hpp"
+
 #include <array>
 #include <cstdint>
 
@@ -16,39 +18,10 @@ constexpr std::array<std::int8_t, 256> make_decode_table() {
 }
 
 constexpr auto decode_table = make_decode_table();
-constexpr std::size_t line_length = 60;
 
 }  // namespace
 
-std::string encode64(std::string_view bytes) {
-  std::string plain;
-  plain.reserve((bytes.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    std::uint32_t v = (static_cast<unsigned char>(bytes[i]) << 16) |
-                      (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                      static_cast<unsigned char>(bytes[i + 2]);
-    plain += alphabet[(v >> 18) & 63];
-    plain += alphabet[(v >> 12) & 63];
-    plain += alphabet[(v >> 6) & 63];
-    plain += alphabet[v & 63];
-  }
-  if (std::size_t rest = bytes.size() - i; rest > 0) {
-    std::uint32_t v = static_cast<unsigned char>(bytes[i]) << 16;
-    if (rest == 2) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
-    plain += alphabet[(v >> 18) & 63];
-    plain += alphabet[(v >> 12) & 63];
-    plain += rest == 2 ? alphabet[(v >> 6) & 63] : '=';
-    plain += '=';
-  }
-  std::string out;
-  out.reserve(plain.size() + plain.size() / line_length + 1);
-  for (std::size_t pos = 0; pos < plain.size(); pos += line_length) {
-    out.append(plain, pos, line_length);
-    out += '\n';
-  }
-  return out;
-}
+std::string encode64(std::string_view bytes) { return cx::base64_encode_lines(bytes); }
 
 std::string decode64(std::string_view text) {
   std::string out;
