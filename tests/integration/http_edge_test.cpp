@@ -146,13 +146,15 @@ TEST_F(BinaryTest, SignedRequestsAreVerifiedBothWays) {
   auto good = post("/v1/judge-question", body,
                    {{"X-Code-Exec-Timestamp", std::to_string(now)}, {"X-Code-Exec-Signature", sign_payload("sig-1", now, body)}});
   EXPECT_EQ(good.status, 400);  // authenticated, then refused as an invalid body
+  // 10 s beyond the tolerance: the service's clock may have ticked since `now` (the exact
+  // boundary is unit-tested with a fixed clock in signing_test.cpp).
   auto stale = post("/v1/judge-question", body,
-                    {{"X-Code-Exec-Timestamp", std::to_string(now - 301)},
-                     {"X-Code-Exec-Signature", sign_payload("sig-1", now - 301, body)}});
+                    {{"X-Code-Exec-Timestamp", std::to_string(now - 310)},
+                     {"X-Code-Exec-Signature", sign_payload("sig-1", now - 310, body)}});
   EXPECT_EQ(stale.status, 401);
   auto future = post("/v1/judge-question", body,
-                     {{"X-Code-Exec-Timestamp", std::to_string(now + 301)},
-                      {"X-Code-Exec-Signature", sign_payload("sig-1", now + 301, body)}});
+                     {{"X-Code-Exec-Timestamp", std::to_string(now + 310)},
+                      {"X-Code-Exec-Signature", sign_payload("sig-1", now + 310, body)}});
   EXPECT_EQ(future.status, 401);
   EXPECT_EQ(post("/v1/judge-question", body).status, 401);
 }
