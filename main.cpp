@@ -73,11 +73,12 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGUSR1);  // wakes the signal thread when main is done
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  // Declaration order is destruction order in reverse: io first, so it outlives the actors.
-  cx::http::io_runtime io(2);
+  // Destruction runs in reverse: the io runtime goes before the actor system, so asio handlers
+  // still holding actor handles are dropped while the system lives (after every actor is done).
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
   caf::actor_system sys{sys_cfg};
+  cx::http::io_runtime io(2);
 
   std::promise<void> drained;
   std::unique_ptr<cx::app> application;
@@ -115,6 +116,7 @@ int main(int argc, char** argv) {
 
   drained.get_future().wait();
   application->stop();
+  sys.await_all_actors_done();
   io.stop();
   cx::log::info("stopped");
   cx::log::flush();

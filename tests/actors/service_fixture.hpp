@@ -40,9 +40,10 @@ class ServiceTest : public ::testing::Test {
 
   void TearDown() override {
     if (service) service->stop();
+    if (sys) sys->await_all_actors_done();
     io.stop();
     service.reset();
-    sys.reset();
+    // io is destroyed before sys (member order), dropping handlers that hold actor handles.
   }
 
   std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(service->port()) + path; }
@@ -66,9 +67,9 @@ class ServiceTest : public ::testing::Test {
   mock_convex convex;
   test_client client;
   std::shared_ptr<const config> cfg;
-  http::io_runtime io{2};
   caf::actor_system_config sys_cfg;
   std::unique_ptr<caf::actor_system> sys;
+  http::io_runtime io{2};
   std::unique_ptr<app> service;
   std::atomic<bool> drained{false};
 };
