@@ -5,7 +5,6 @@
 #include "actors/circuit_breaker.hpp"
 #include "actors/convex_callback.hpp"
 #include "actors/front.hpp"
-#include "actors/http_gateway.hpp"
 #include "actors/judge0_pool.hpp"
 #include "actors/readiness.hpp"
 #include "actors/redis_rate_limiter.hpp"
@@ -21,15 +20,14 @@ namespace cx {
 app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const config> cfg,
          std::function<void()> on_drained)
     : client_(std::make_unique<http::client>(io)) {
-  gateway_ = spawn_http_gateway(sys, *client_);
   breaker_settings bs;
   bs.failure_threshold = cfg->breaker_failure_threshold;
   bs.open_ms = cfg->breaker_open.count();
   breaker_ = spawn_circuit_breaker(sys, bs, [] { return std::chrono::steady_clock::now(); });
-  convex_ = spawn_convex_callback(sys, cfg, gateway_);
-  pool_ = spawn_judge0_pool(sys, cfg, gateway_, breaker_);
+  convex_ = spawn_convex_callback(sys, cfg, *client_);
+  pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker_);
   supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_);
-  readiness_ = spawn_readiness(sys, cfg, gateway_);
+  readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
   front_ = spawn_front(sys, cfg, front_deps{breaker_, supervisor_, readiness_, pool_, limiter_});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
@@ -52,7 +50,7 @@ void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
 
 void app::stop() {
   if (server_) server_->close();
-  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_, &breaker_, &gateway_}) {
+  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_, &breaker_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }

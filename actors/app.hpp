@@ -34,7 +34,7 @@ class app {
  private:
   std::unique_ptr<http::client> client_;
   std::unique_ptr<http::server> server_;
-  caf::actor gateway_, breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
+  caf::actor breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
 };
 
 }  // namespace cx

@@ -2,10 +2,11 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
 #include <random>
 #include <unordered_map>
 
-#include "actors/http_gateway.hpp"
+#include "actors/http_caller.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/signing.hpp"
 #include "http/log.hpp"
@@ -40,7 +41,7 @@ struct convex_state {
   std::unordered_map<std::uint64_t, delivery> pending;
   std::mt19937_64 rng{std::random_device{}()};
   std::shared_ptr<const config> cfg;
-  caf::actor gateway;
+  std::optional<http_caller> http;
   static constexpr const char* name = "convex_callback";
 };
 
@@ -89,43 +90,31 @@ void attempt(convex_actor* self, std::uint64_t id) {
   ++d.attempts;
   const auto& cfg = *self->state.cfg;
   auto req = make_request(cfg, d.route, d.body, d.idempotency_key);
-  self->request(self->state.gateway, gateway_timeout(cfg.convex_timeout), http_call_atom::value, std::move(req))
-      .then(
-            [self, id](http::client_response& res) {
-              auto it2 = self->state.pending.find(id);
-              if (it2 == self->state.pending.end()) return;
-              auto& d2 = it2->second;
-              metrics::count_callback(d2.route, result_label(res));
-              bool ok = res.ok() && res.status >= 200 && res.status < 300;
-              int status = res.ok() ? res.status : 0;
-              if (!ok && is_retryable_status(status) && d2.attempts < d2.max_attempts) {
-                std::uniform_real_distribution<double> unit(0.0, 1.0);
-                auto retry_after = parse_retry_after_ms(http::find_header(res.headers, "Retry-After"));
-                auto delay = backoff_delay_ms(d2.attempts, kBackoffBaseMs, kBackoffCapMs, unit(self->state.rng),
-                                              retry_after);
-                log::warn("convex callback failed, retrying",
-                          {{"route", d2.route}, {"submission_id", d2.submission_id}, {"attempt", d2.attempts},
-                           {"status", status}, {"delay_ms", delay}});
-                self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom::value, id);
-                return;
-              }
-              if (!ok) {
-                log::error("convex callback failed",
-                           {{"route", d2.route}, {"submission_id", d2.submission_id}, {"attempts", d2.attempts},
-                            {"status", status}, {"error", res.error}});
-              }
-              if (d2.want_bool) d2.rp.deliver(ok);
-              else d2.rp.deliver(to_answer(res));
-              self->state.pending.erase(it2);
-            },
-            [self, id](caf::error&) {
-              // The gateway itself is gone (shutdown): treat as a failed attempt without retry.
-              auto it2 = self->state.pending.find(id);
-              if (it2 == self->state.pending.end()) return;
-              if (it2->second.want_bool) it2->second.rp.deliver(false);
-              else it2->second.rp.deliver(convex_answer{0, {}, "gateway unavailable"});
-              self->state.pending.erase(it2);
-            });
+  self->state.http->call(self, std::move(req), [self, id](http::client_response& res) {
+    auto it2 = self->state.pending.find(id);
+    if (it2 == self->state.pending.end()) return;
+    auto& d2 = it2->second;
+    metrics::count_callback(d2.route, result_label(res));
+    bool ok = res.ok() && res.status >= 200 && res.status < 300;
+    int status = res.ok() ? res.status : 0;
+    if (!ok && is_retryable_status(status) && d2.attempts < d2.max_attempts) {
+      std::uniform_real_distribution<double> unit(0.0, 1.0);
+      auto retry_after = parse_retry_after_ms(http::find_header(res.headers, "Retry-After"));
+      auto delay = backoff_delay_ms(d2.attempts, kBackoffBaseMs, kBackoffCapMs, unit(self->state.rng), retry_after);
+      log::warn("convex callback failed, retrying",
+                {{"route", d2.route}, {"submission_id", d2.submission_id}, {"attempt", d2.attempts},
+                 {"status", status}, {"delay_ms", delay}});
+      self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom::value, id);
+      return;
+    }
+    if (!ok) {
+      log::error("convex callback failed", {{"route", d2.route}, {"submission_id", d2.submission_id},
+                                            {"attempts", d2.attempts}, {"status", status}, {"error", res.error}});
+    }
+    if (d2.want_bool) d2.rp.deliver(ok);
+    else d2.rp.deliver(to_answer(res));
+    self->state.pending.erase(it2);
+  });
 }
 
 void start(convex_actor* self, delivery d) {
@@ -134,9 +123,9 @@ void start(convex_actor* self, delivery d) {
   attempt(self, id);
 }
 
-caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway) {
+caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
-  self->state.gateway = gateway;
+  self->state.http.emplace(*client);
   self->set_exit_handler([self](caf::exit_msg& em) {
     // 0.17 has no broken_promise: answer every open call before leaving.
     for (auto& kv : self->state.pending) {
@@ -148,17 +137,14 @@ caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> 
   });
 
   return {
-      [self, cfg, gateway](running_atom, submission_kind kind, std::string& submission_id) -> caf::result<convex_answer> {
+      [self, cfg](running_atom, submission_kind kind, std::string& submission_id) -> caf::result<convex_answer> {
         auto rp = self->make_response_promise<convex_answer>();
         auto route = route_for("submission-running", kind);
         auto req = make_request(*cfg, route, mark_running_body(submission_id), {});
-        self->request(gateway, gateway_timeout(cfg->convex_timeout), http_call_atom::value, std::move(req))
-            .then(
-                [rp, route](http::client_response& res) mutable {
-                  metrics::count_callback(route, result_label(res));
-                  rp.deliver(to_answer(res));
-                },
-                [rp](caf::error&) mutable { rp.deliver(convex_answer{0, {}, "gateway unavailable"}); });
+        self->state.http->call(self, std::move(req), [rp, route](http::client_response& res) mutable {
+          metrics::count_callback(route, result_label(res));
+          rp.deliver(to_answer(res));
+        });
         return rp;
       },
       [self](fetch_atom, submission_kind kind, std::string& question_id) -> caf::result<convex_answer> {
@@ -185,18 +171,19 @@ caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> 
         return rp;
       },
       [self](retry_atom, std::uint64_t id) { attempt(self, id); },
+      [self](http_done_atom, std::uint64_t id, http::client_response& res) { self->state.http->complete(id, res); },
   };
 }
 
 }  // namespace
 
 std::chrono::milliseconds result_delivery_budget(const config& cfg) {
-  auto per_attempt = gateway_timeout(cfg.convex_timeout) + std::chrono::milliseconds(kBackoffCapMs);
+  auto per_attempt = cfg.convex_timeout + std::chrono::milliseconds(kBackoffCapMs);
   return per_attempt * cfg.callback_max_attempts;
 }
 
-caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway) {
-  return sys.spawn(convex_callback, std::move(cfg), std::move(gateway));
+caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
+  return sys.spawn(convex_callback, std::move(cfg), &client);
 }
 
 }  // namespace cx

@@ -12,9 +12,11 @@
 
 #include "config/config.hpp"
 
+namespace cx::http { class client; }
+
 namespace cx {
 
-caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway);
+caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
 
 // How long a requester should wait for a result delivery at most.
 std::chrono::milliseconds result_delivery_budget(const config& cfg);

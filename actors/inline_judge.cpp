@@ -2,7 +2,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/http_gateway.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/json_errors.hpp"
@@ -44,7 +44,7 @@ void run_next(caf::event_based_actor* self, const std::shared_ptr<inline_state>&
   job.run.limits = clamp_inline_limits(req.cpu_seconds, req.memory_mb, req.wall_seconds, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
   auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
-  self->request(s->a.pool, left + gateway_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
+  self->request(s->a.pool, left + reply_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
       .then(
           [self, s](judge0_outcome& o) {
             const auto& tc = s->a.req.testcases[s->index];

@@ -4,7 +4,7 @@
 
 #include <random>
 
-#include "actors/http_gateway.hpp"
+#include "actors/http_caller.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/log.hpp"
@@ -23,8 +23,9 @@ constexpr std::int64_t kQueueFullCapMs = 5000;
 constexpr int kMaxPollFailures = 3;
 
 struct client_state {
+  explicit client_state(http::client& c) : http(c) {}
   std::shared_ptr<const config> cfg;
-  caf::actor gateway;
+  http_caller http;
   caf::actor breaker;
   std::optional<judge0_job> job;
   caf::response_promise rp;
@@ -53,11 +54,10 @@ bool breaker_failure(const http::client_response& r, bool queue_full) {
 
 }  // namespace
 
-caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway,
+caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cfg, http::client* client,
                             caf::actor breaker) {
-  auto st = std::make_shared<client_state>();
+  auto st = std::make_shared<client_state>(*client);
   st->cfg = std::move(cfg);
-  st->gateway = std::move(gateway);
   st->breaker = std::move(breaker);
 
   auto finish = [st](judge0_outcome o) {
@@ -120,7 +120,7 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
           submit_atom, std::uint64_t gen) {
         if (!st->job || gen != st->generation) return;
         if (remaining().count() <= 0) return fail("deadline exceeded before Judge0 accepted the submission");
-        self->request(st->breaker, std::chrono::seconds(5), allow_atom::value)
+        self->request(st->breaker, caf::infinite, allow_atom::value)
             .then(
                 [self, st, gen, fail, call_timeout, base_request, observe, describe_http_failure](bool allowed) {
                   if (!st->job || gen != st->generation) return;
@@ -130,31 +130,27 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
                   req.body = judge0_submit_body(st->job->run);
                   req.timeout = call_timeout();
                   st->call_started = steady::now();
-                  self->request(st->gateway, gateway_timeout(req.timeout), http_call_atom::value, std::move(req))
-                      .then(
-                          [self, st, gen, fail, observe, describe_http_failure](http::client_response& res) {
-                            if (!st->job || gen != st->generation) return;
-                            bool queue_full = res.ok() && res.status == 503 &&
-                                              judge0_error_text(res.body).find("queue is full") != std::string::npos;
-                            observe("submit", res, queue_full);
-                            if (queue_full) {
-                              std::uniform_real_distribution<double> unit(0.0, 1.0);
-                              auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs,
-                                                            kQueueFullCapMs, unit(st->rng));
-                              log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
-                              self->delayed_send(self, std::chrono::milliseconds(delay), submit_atom::value, gen);
-                              return;
-                            }
-                            if (!res.ok() || res.status < 200 || res.status >= 300)
-                              return fail(describe_http_failure("submit", res));
-                            auto token = parse_judge0_token(res.body);
-                            if (!token) return fail("Judge0 submit answer has no token");
-                            st->token = *token;
-                            self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
-                          },
-                          [st, gen, fail](caf::error&) {
-                            if (st->job && gen == st->generation) fail("Judge0 submit failed: no answer");
-                          });
+                  st->http.call(self, std::move(req), [self, st, gen, fail, observe, describe_http_failure](
+                                                          http::client_response& res) {
+                    if (!st->job || gen != st->generation) return;
+                    bool queue_full = res.ok() && res.status == 503 &&
+                                      judge0_error_text(res.body).find("queue is full") != std::string::npos;
+                    observe("submit", res, queue_full);
+                    if (queue_full) {
+                      std::uniform_real_distribution<double> unit(0.0, 1.0);
+                      auto delay =
+                          backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
+                      log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
+                      self->delayed_send(self, std::chrono::milliseconds(delay), submit_atom::value, gen);
+                      return;
+                    }
+                    if (!res.ok() || res.status < 200 || res.status >= 300)
+                      return fail(describe_http_failure("submit", res));
+                    auto token = parse_judge0_token(res.body);
+                    if (!token) return fail("Judge0 submit answer has no token");
+                    st->token = *token;
+                    self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+                  });
                 },
                 [st, gen, fail](caf::error&) {
                   if (st->job && gen == st->generation) fail("Judge0 unavailable (circuit breaker not answering)");
@@ -167,28 +163,24 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
         auto req = base_request("GET", "/submissions/" + st->token + "?base64_encoded=true&fields=*");
         req.timeout = call_timeout();
         st->call_started = steady::now();
-        self->request(st->gateway, gateway_timeout(req.timeout), http_call_atom::value, std::move(req))
-            .then(
-                [self, st, gen, fail, finish, observe, describe_http_failure](http::client_response& res) {
-                  if (!st->job || gen != st->generation) return;
-                  observe("poll", res, false);
-                  bool transient = !res.ok() || res.status >= 500;
-                  if (transient && ++st->poll_failures < kMaxPollFailures) {
-                    self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
-                    return;
-                  }
-                  if (!res.ok() || res.status < 200 || res.status >= 300)
-                    return fail(describe_http_failure("poll", res));
-                  st->poll_failures = 0;
-                  auto outcome = parse_judge0_submission(res.body);
-                  if (outcome.failure) return finish(std::move(outcome));
-                  if (is_terminal_status(outcome.status_id)) return finish(std::move(outcome));
-                  self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
-                },
-                [st, gen, fail](caf::error&) {
-                  if (st->job && gen == st->generation) fail("Judge0 poll failed: no answer");
-                });
+        st->http.call(self, std::move(req), [self, st, gen, fail, finish, observe, describe_http_failure](
+                                                http::client_response& res) {
+          if (!st->job || gen != st->generation) return;
+          observe("poll", res, false);
+          bool transient = !res.ok() || res.status >= 500;
+          if (transient && ++st->poll_failures < kMaxPollFailures) {
+            self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+            return;
+          }
+          if (!res.ok() || res.status < 200 || res.status >= 300) return fail(describe_http_failure("poll", res));
+          st->poll_failures = 0;
+          auto outcome = parse_judge0_submission(res.body);
+          if (outcome.failure) return finish(std::move(outcome));
+          if (is_terminal_status(outcome.status_id)) return finish(std::move(outcome));
+          self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+        });
       },
+      [st](http_done_atom, std::uint64_t id, http::client_response& res) { st->http.complete(id, res); },
   };
 }
 

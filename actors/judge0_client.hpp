@@ -8,9 +8,11 @@
 
 #include "config/config.hpp"
 
+namespace cx::http { class client; }
+
 namespace cx {
 
-caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway,
+caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, http::client* client,
                             caf::actor breaker);
 
 }  // namespace cx

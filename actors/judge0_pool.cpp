@@ -5,7 +5,8 @@
 #include <deque>
 
 #include "actors/judge0_client.hpp"
-#include "actors/http_gateway.hpp"
+#include "actors/reply_timeout.hpp"
+#include "http/client.hpp"
 #include "http/log.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
@@ -22,7 +23,7 @@ struct pool_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   pool_state() = default;
   std::shared_ptr<const config> cfg;
-  caf::actor gateway;
+  http::client* client = nullptr;
   caf::actor breaker;
   std::vector<caf::actor> idle;
   std::deque<waiting_job> waiting;
@@ -49,8 +50,8 @@ void dispatch(pool_actor* self) {
     }
     auto client = st.idle.back();
     st.idle.pop_back();
-    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(left) + gateway_timeout(st.cfg->judge0_timeout);
     auto rp = w.rp;
+    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(left) + reply_timeout(st.cfg->judge0_timeout);
     self->request(client, timeout, run_atom::value, std::move(w.job))
         .then(
             [self, client, rp](judge0_outcome& o) mutable {
@@ -62,19 +63,19 @@ void dispatch(pool_actor* self) {
               rp.deliver(failed("Judge0 client failed: " + self->system().render(err)));
               // The client may be stuck or gone: replace it rather than reuse it.
               auto& s = self->state;
-              self->state.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.gateway, s.breaker));
+              self->state.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker));
               dispatch(self);
             });
   }
 }
 
-caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway, caf::actor breaker) {
+caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, http::client* client, caf::actor breaker) {
   auto& st = self->state;
   st.cfg = cfg;
-  st.gateway = gateway;
+  st.client = client;
   st.breaker = breaker;
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
-    st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, gateway, breaker));
+    st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, client, breaker));
   self->set_exit_handler([self](caf::exit_msg& em) {
     if (em.source != self->address()) return;  // a client ended; its caller replaces it
     for (auto& w : self->state.waiting) w.rp.deliver(failed("service shutting down"));
@@ -93,9 +94,9 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, c
 
 }  // namespace
 
-caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway,
+caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
                              caf::actor breaker) {
-  return sys.spawn(judge0_pool, std::move(cfg), std::move(gateway), std::move(breaker));
+  return sys.spawn(judge0_pool, std::move(cfg), &client, std::move(breaker));
 }
 
 }  // namespace cx

@@ -8,9 +8,11 @@
 
 #include "config/config.hpp"
 
+namespace cx::http { class client; }
+
 namespace cx {
 
-caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway,
+caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
                              caf::actor breaker);
 
 }  // namespace cx

@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
-#include "actors/http_gateway.hpp"
+#include <optional>
+
+#include "actors/http_caller.hpp"
 #include "messages/atoms.hpp"
 #include "messages/http_messages.hpp"
 
@@ -22,7 +24,7 @@ struct readiness_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   readiness_state() = default;
   std::shared_ptr<const config> cfg;
-  caf::actor gateway;
+  std::optional<http_caller> http;
   std::optional<steady::time_point> cached_at;
   bool cached_ok = false;
   std::string cached_json;
@@ -60,21 +62,15 @@ void probe(readiness_actor* self, std::string url, bool strict, probe_result rea
   req.url = std::move(url);
   req.timeout = st.cfg->readiness_timeout;
   if (strict && !st.cfg->judge0_api_key.empty()) req.headers.push_back({"X-Auth-Token", st.cfg->judge0_api_key});
-  self->request(st.gateway, gateway_timeout(req.timeout), http_call_atom::value, std::move(req))
-      .then(
-          [self, strict, slot](http::client_response& r) {
-            self->state.*slot = judge(r, strict);
-            if (--self->state.outstanding == 0) complete(self);
-          },
-          [self, slot](caf::error&) {
-            self->state.*slot = probe_result{false, {{"ok", false}, {"error", "no answer"}}};
-            if (--self->state.outstanding == 0) complete(self);
-          });
+  st.http->call(self, std::move(req), [self, strict, slot](http::client_response& r) {
+    self->state.*slot = judge(r, strict);
+    if (--self->state.outstanding == 0) complete(self);
+  });
 }
 
-caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg, caf::actor gateway) {
+caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
-  self->state.gateway = gateway;
+  self->state.http.emplace(*client);
   return {
       [self](probe_atom) -> caf::result<bool, std::string> {
         auto& st = self->state;
@@ -89,13 +85,14 @@ caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg
         }
         return rp;
       },
+      [self](http_done_atom, std::uint64_t id, http::client_response& res) { self->state.http->complete(id, res); },
   };
 }
 
 }  // namespace
 
-caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway) {
-  return sys.spawn(readiness, std::move(cfg), std::move(gateway));
+caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
+  return sys.spawn(readiness, std::move(cfg), &client);
 }
 
 }  // namespace cx

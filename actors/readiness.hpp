@@ -9,8 +9,10 @@
 
 #include "config/config.hpp"
 
+namespace cx::http { class client; }
+
 namespace cx {
 
-caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor gateway);
+caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
 
 }  // namespace cx

@@ -3,7 +3,7 @@
 #include <caf/all.hpp>
 
 #include "actors/convex_callback.hpp"
-#include "actors/http_gateway.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/json_errors.hpp"
@@ -51,7 +51,7 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
                                   {"passed", r.passed_count},
                                   {"total", r.total_count},
                                   {"duration_ms", r.duration_ms}});
-  auto budget = gateway_timeout(result_delivery_budget(*s->a.cfg));
+  auto budget = reply_timeout(result_delivery_budget(*s->a.cfg));
   self->request(s->a.convex, budget, result_atom::value, s->a.req.kind, std::move(r))
       .then(
           [self, s](bool delivered) {
@@ -117,9 +117,9 @@ void run_next(caf::event_based_actor* self, const state_ptr& s) {
   job.run.stdin_text = s->questions.testcases[s->index].stdin_text;
   job.run.limits = clamp_limits(q.time_limit_seconds, q.memory_limit_mb, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
   auto index = s->index;
-  self->request(s->a.pool, left + gateway_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
+  // No request timeout: deadline_atom bounds the whole judging phase with one timer.
+  self->request(s->a.pool, caf::infinite, run_atom::value, std::move(job))
       .then(
           [self, s, index](judge0_outcome& o) {
             if (s->at != phase::judging || s->index != index) return;
@@ -133,8 +133,8 @@ void run_next(caf::event_based_actor* self, const state_ptr& s) {
 
 void fetch_testcases(caf::event_based_actor* self, const state_ptr& s) {
   s->at = phase::fetching;
-  auto budget = gateway_timeout(s->a.cfg->convex_timeout) * 4;
-  self->request(s->a.convex, budget, fetch_atom::value, s->a.req.kind, s->a.req.question_id)
+  // No request timeout: deadline_atom bounds the fetch too.
+  self->request(s->a.convex, caf::infinite, fetch_atom::value, s->a.req.kind, s->a.req.question_id)
       .then(
           [self, s](convex_answer& ans) {
             if (s->at != phase::fetching) return;
@@ -179,7 +179,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
 
   auto& a = s->a;
-  self->request(a.convex, gateway_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
+  self->request(a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
       .then(
           [self, s](convex_answer& ans) {
             if (!ans.ok()) {

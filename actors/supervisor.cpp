@@ -7,7 +7,7 @@
 #include <unordered_set>
 
 #include "actors/convex_callback.hpp"
-#include "actors/http_gateway.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/policy/admission.hpp"
 #include "actors/submission.hpp"
 #include "http/json_errors.hpp"
@@ -91,7 +91,7 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
                 {"reason", self->system().render(dm.reason)}});
     metrics::count_submission("error");
     auto r = error_result(c.submission_id, "internal error while judging", std::nullopt, 0, 0, c.received);
-    self->request(st.convex, gateway_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
+    self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
         .then([](bool) {}, [](caf::error&) {});
   }
   grant_slots(self);

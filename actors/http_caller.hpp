@@ -1,0 +1,34 @@
+// Outbound HTTP from inside an actor, without a hop through another actor: the async client's
+// completion comes back to the calling actor as (http_done_atom, id, response), and the actor
+// hands it to `complete`, which runs the continuation stored for that id. The client's own
+// deadline guarantees exactly one completion per call, so no CAF request timeout is needed.
+#pragma once
+
+#include <caf/fwd.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <unordered_map>
+
+#include "http/client.hpp"
+
+namespace cx {
+
+class http_caller {
+ public:
+  using continuation = std::function<void(http::client_response&)>;
+
+  explicit http_caller(http::client& client) : client_(&client) {}
+
+  void call(caf::local_actor* self, http::client_request req, continuation k);
+
+  // From the actor's (http_done_atom, id, response) handler; unknown ids are ignored.
+  void complete(std::uint64_t id, http::client_response& res);
+
+ private:
+  http::client* client_;
+  std::uint64_t next_id_ = 0;
+  std::unordered_map<std::uint64_t, continuation> pending_;
+};
+
+}  // namespace cx
