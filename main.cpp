@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   caf::actor_system_config sys_cfg;
   sys_cfg.set("scheduler.max-threads", 2);
   caf::actor_system sys{sys_cfg};
-  cx::http::io_runtime io(2);
+  cx::http::io_runtime io;
 
   std::promise<void> drained;
   std::unique_ptr<cx::app> application;

@@ -4,10 +4,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
 
 #include <map>
 #include <mutex>
@@ -26,15 +27,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-using tls_stream = beast::ssl_stream<beast::tcp_stream>;
-
 // One reusable connection; exactly one of the two streams is set.
 struct connection {
-  std::optional<beast::tcp_stream> plain;
-  std::optional<tls_stream> tls;
+  std::optional<tcp::socket> plain;
+  std::optional<ssl::stream<tcp::socket>> tls;
   beast::flat_buffer buffer;
 
-  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*tls); }
+  tcp::socket& lowest() { return plain ? *plain : tls->next_layer(); }
   template <class F>
   void with_stream(F&& f) {
     if (plain) f(*plain);
@@ -43,6 +42,24 @@ struct connection {
 };
 
 constexpr std::size_t kMaxIdlePerHost = 64;
+
+// The request as it goes on the wire, in one buffer: one write, no per-field iteration.
+std::optional<std::string> serialize(const client_request& req, const url_parts& url) {
+  auto clean = [](std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; };
+  std::string out;
+  out.reserve(160 + url.target.size() + req.body.size());
+  out.append(req.method).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.host);
+  if (url.port != (url.tls ? 443 : 80)) out.append(":").append(std::to_string(url.port));
+  out.append("\r\nUser-Agent: code-exec\r\n");
+  for (const auto& h : req.headers) {
+    if (!clean(h.name) || !clean(h.value) || h.name.empty()) return std::nullopt;
+    out.append(h.name).append(": ").append(h.value).append("\r\n");
+  }
+  if (!req.body.empty() || req.method == "POST" || req.method == "PUT")
+    out.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
+  out.append("\r\n").append(req.body);
+  return out;
+}
 
 }  // namespace
 
@@ -83,29 +100,28 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
 
 namespace {
 
+// One outbound call. The io runtime has a single thread, so every completion handler runs
+// there, one at a time. Only start() runs on the caller's thread; `mutex_` keeps the deadline
+// timer's handler from closing the socket while start() is still setting the call up.
 class call : public std::enable_shared_from_this<call> {
  public:
-  call(std::shared_ptr<client::impl> owner, url_parts url, client_request req,
+  call(std::shared_ptr<client::impl> owner, url_parts url, client_request req, std::string wire,
        std::function<void(client_response)> done)
       : owner_(std::move(owner)),
         url_(std::move(url)),
         req_(std::move(req)),
+        wire_(std::move(wire)),
         done_(std::move(done)),
-        resolver_(asio::make_strand(owner_->ioc)),
-        deadline_(std::chrono::steady_clock::now() + req_.timeout) {
+        timer_(owner_->ioc) {
     key_ = (url_.tls ? "https://" : "http://") + url_.host + ":" + std::to_string(url_.port);
-    msg_.version(11);
-    msg_.method_string(req_.method);
-    msg_.target(url_.target);
-    msg_.set(bhttp::field::host, url_.host);
-    msg_.set(bhttp::field::user_agent, "code-exec");
-    for (auto& h : req_.headers) msg_.set(h.name, h.value);
-    msg_.body() = req_.body;
-    if (!req_.body.empty() || req_.method == "POST" || req_.method == "PUT") msg_.prepare_payload();
-    msg_.keep_alive(true);
   }
 
   void start() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    timer_.expires_after(req_.timeout);
+    timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->on_deadline();
+    });
     if (auto c = owner_->take_idle(key_)) {
       conn_ = std::move(c);
       reused_ = true;
@@ -115,54 +131,53 @@ class call : public std::enable_shared_from_this<call> {
   }
 
  private:
-  std::chrono::steady_clock::duration remaining() const {
-    auto left = deadline_ - std::chrono::steady_clock::now();
-    return left > std::chrono::steady_clock::duration::zero() ? left : std::chrono::milliseconds(1);
+  void on_deadline() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!done_) return;
+    timed_out_ = true;
+    if (resolver_) resolver_->cancel();
+    beast::error_code ignored;
+    if (conn_) conn_->lowest().close(ignored);
   }
-
-  bool expired() const { return std::chrono::steady_clock::now() >= deadline_; }
 
   void connect() {
     reused_ = false;
     conn_ = std::make_unique<connection>();
-    auto strand = asio::make_strand(owner_->ioc);
     if (url_.tls) {
-      conn_->tls.emplace(strand, owner_->tls());
+      conn_->tls.emplace(owner_->ioc, owner_->tls());
       if (!SSL_set_tlsext_host_name(conn_->tls->native_handle(), url_.host.c_str())) {
-        return finish_error("TLS SNI setup failed", false);
+        return post_error("TLS SNI setup failed");
       }
       conn_->tls->set_verify_callback(ssl::host_name_verification(url_.host));
     } else {
-      conn_->plain.emplace(strand);
+      conn_->plain.emplace(owner_->ioc);
     }
-    // The resolver has no timeout of its own; the overall deadline is enforced on connect.
-    resolver_.async_resolve(url_.host, std::to_string(url_.port),
-                            [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
-                              if (ec) return self->finish_error("resolve failed: " + ec.message(), false);
-                              if (self->expired()) return self->finish_error("timeout", true);
-                              self->conn_->lowest().expires_after(self->remaining());
-                              self->conn_->lowest().async_connect(
-                                  r, [self](beast::error_code cec, const tcp::endpoint&) { self->on_connect(cec); });
-                            });
+    resolver_.emplace(owner_->ioc);
+    resolver_->async_resolve(url_.host, std::to_string(url_.port),
+                             [self = shared_from_this()](beast::error_code ec, tcp::resolver::results_type r) {
+                               if (ec) return self->fail("resolve failed", ec);
+                               asio::async_connect(self->conn_->lowest(), r,
+                                                   [self](beast::error_code cec, const tcp::endpoint&) {
+                                                     self->on_connect(cec);
+                                                   });
+                             });
   }
 
   void on_connect(beast::error_code ec) {
-    if (ec) return finish_error("connect failed: " + ec.message(), ec == beast::error::timeout);
+    if (ec) return fail("connect failed", ec);
     beast::error_code ignored;
-    conn_->lowest().socket().set_option(tcp::no_delay(true), ignored);
+    conn_->lowest().set_option(tcp::no_delay(true), ignored);
     if (!url_.tls) return send();
-    conn_->lowest().expires_after(remaining());
     conn_->tls->async_handshake(ssl::stream_base::client, [self = shared_from_this()](beast::error_code hec) {
-      if (hec) return self->finish_error("TLS handshake failed: " + hec.message(), hec == beast::error::timeout);
+      if (hec) return self->fail("TLS handshake failed", hec);
       self->send();
     });
   }
 
   void send() {
-    conn_->lowest().expires_after(remaining());
     conn_->with_stream([&](auto& s) {
-      bhttp::async_write(s, msg_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-        if (ec) return self->retry_or_fail("write failed: " + ec.message(), ec);
+      asio::async_write(s, asio::buffer(wire_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec) return self->retry_or_fail("write failed", ec);
         self->read();
       });
     });
@@ -174,8 +189,8 @@ class call : public std::enable_shared_from_this<call> {
     conn_->with_stream([&](auto& s) {
       bhttp::async_read(s, conn_->buffer, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t n) {
         if (ec) {
-          if (n == 0) return self->retry_or_fail("read failed: " + ec.message(), ec);
-          return self->finish_error("read failed: " + ec.message(), ec == beast::error::timeout);
+          if (n == 0) return self->retry_or_fail("read failed", ec);
+          return self->fail("read failed", ec);
         }
         self->on_response();
       });
@@ -183,12 +198,12 @@ class call : public std::enable_shared_from_this<call> {
   }
 
   // A pooled connection may have been closed by the peer while idle: try once on a new one.
-  void retry_or_fail(const std::string& what, beast::error_code ec) {
-    if (reused_ && ec != beast::error::timeout && !expired()) {
+  void retry_or_fail(const char* what, beast::error_code ec) {
+    if (reused_ && !timed_out_) {
       conn_.reset();
       return connect();
     }
-    finish_error(what, ec == beast::error::timeout);
+    fail(what, ec);
   }
 
   void on_response() {
@@ -197,35 +212,48 @@ class call : public std::enable_shared_from_this<call> {
     out.status = static_cast<int>(res.result_int());
     for (const auto& f : res) out.headers.push_back({std::string(f.name_string()), std::string(f.value())});
     out.body = std::move(res.body());
-    if (res.keep_alive()) {
-      conn_->lowest().expires_never();
-      owner_->give_back(key_, std::move(conn_));
-    }
+    if (res.keep_alive() && !timed_out_) owner_->give_back(key_, std::move(conn_));
     complete(std::move(out));
   }
 
-  void finish_error(std::string what, bool timed_out) {
+  void fail(const char* what, beast::error_code ec) {
     client_response out;
-    out.timed_out = timed_out;
-    out.error = timed_out ? "timeout" : std::move(what);
+    out.timed_out = timed_out_;
+    out.error = timed_out_ ? "timeout" : std::string(what) + ": " + ec.message();
     complete(std::move(out));
+  }
+
+  // Set-up errors inside start() must not complete on the caller's thread.
+  void post_error(std::string what) {
+    asio::post(owner_->ioc, [self = shared_from_this(), what = std::move(what)]() mutable {
+      client_response out;
+      out.error = std::move(what);
+      self->complete(std::move(out));
+    });
   }
 
   void complete(client_response r) {
-    if (!done_) return;
-    auto done = std::move(done_);
-    done_ = nullptr;
+    std::function<void(client_response)> done;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!done_) return;
+      done = std::move(done_);
+      done_ = nullptr;
+    }
+    timer_.cancel();
     done(std::move(r));
   }
 
   std::shared_ptr<client::impl> owner_;
   url_parts url_;
   client_request req_;
+  std::string wire_;
   std::function<void(client_response)> done_;
-  tcp::resolver resolver_;
-  std::chrono::steady_clock::time_point deadline_;
+  asio::steady_timer timer_;
+  std::mutex mutex_;
+  bool timed_out_ = false;
   std::string key_;
-  bhttp::request<bhttp::string_body> msg_;
+  std::optional<tcp::resolver> resolver_;
   std::unique_ptr<connection> conn_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
   bool reused_ = false;
@@ -237,14 +265,16 @@ client::client(io_runtime& io) : impl_(std::make_shared<impl>(io.get().ioc)) {}
 client::~client() = default;
 
 void client::send(client_request req, std::function<void(client_response)> done) {
-  auto url = parse_url(req.url);
-  if (!url) {
+  auto fail_now = [this, &done](const char* why) {
     client_response r;
-    r.error = "invalid URL";
+    r.error = why;
     asio::post(impl_->ioc, [done = std::move(done), r = std::move(r)]() mutable { done(std::move(r)); });
-    return;
-  }
-  std::make_shared<call>(impl_, std::move(*url), std::move(req), std::move(done))->start();
+  };
+  auto url = parse_url(req.url);
+  if (!url) return fail_now("invalid URL");
+  auto wire = serialize(req, *url);
+  if (!wire) return fail_now("invalid header");
+  std::make_shared<call>(impl_, std::move(*url), std::move(req), std::move(*wire), std::move(done))->start();
 }
 
 }  // namespace cx::http

@@ -1,4 +1,6 @@
-// Owns the asio io_context and the threads that run it. Beast stays out of this header.
+// Owns the asio io_context and the one thread that runs it. One thread is the design: every
+// socket's handlers then run one at a time, so sessions and calls need no strands (threads that
+// only start work, like CAF workers, post or guard their hand-over). Beast stays out of here.
 #pragma once
 
 #include <memory>
@@ -7,14 +9,14 @@ namespace cx::http {
 
 class io_runtime {
  public:
-  explicit io_runtime(int threads);
+  io_runtime();
   ~io_runtime();
   io_runtime(const io_runtime&) = delete;
   io_runtime& operator=(const io_runtime&) = delete;
 
-  // Starts the worker threads; the runtime keeps running until stop().
+  // Starts the thread; the runtime keeps running until stop().
   void start();
-  // Stops the io_context and joins the threads. Idempotent.
+  // Stops the io_context and joins the thread. Idempotent.
   void stop();
 
   struct impl;

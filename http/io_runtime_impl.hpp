@@ -6,18 +6,15 @@
 
 #include <optional>
 #include <thread>
-#include <vector>
 
 #include "http/io_runtime.hpp"
 
 namespace cx::http {
 
 struct io_runtime::impl {
-  explicit impl(int n) : ioc(n), threads_wanted(n) {}
-  boost::asio::io_context ioc;
+  boost::asio::io_context ioc{1};  // concurrency hint: one thread runs it
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard;
-  std::vector<std::thread> threads;
-  int threads_wanted;
+  std::thread thread;
 };
 
 }  // namespace cx::http

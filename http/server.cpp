@@ -3,7 +3,6 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -27,6 +26,24 @@ namespace {
 
 class session;
 
+// The response as it goes on the wire, in one buffer. Header values come from our own code
+// (X-Request-Id echoes a value Beast already parsed); a line break in one drops that header.
+std::string serialize(const response& res, bool keep_alive) {
+  auto status = static_cast<unsigned>(res.status);
+  std::string out;
+  out.reserve(128 + res.body.size());
+  out.append("HTTP/1.1 ").append(std::to_string(status)).append(" ");
+  out.append(bhttp::obsolete_reason(bhttp::int_to_status(status))).append("\r\n");
+  for (const auto& h : res.headers) {
+    if (h.name.find_first_of("\r\n") != std::string::npos || h.value.find_first_of("\r\n") != std::string::npos) continue;
+    out.append(h.name).append(": ").append(h.value).append("\r\n");
+  }
+  out.append("Content-Length: ").append(std::to_string(res.body.size())).append("\r\n");
+  if (!keep_alive) out.append("Connection: close\r\n");
+  out.append("\r\n").append(res.body);
+  return out;
+}
+
 struct listener_state {
   server_options opts;
   request_handler handler;
@@ -46,23 +63,22 @@ class session_responder final : public responder {
 class session : public std::enable_shared_from_this<session> {
  public:
   session(tcp::socket socket, std::shared_ptr<const listener_state> state)
-      : stream_(std::move(socket)), state_(std::move(state)), opts_(state_->opts) {}
+      : stream_(std::move(socket)), state_(std::move(state)), opts_(state_->opts) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_address_ = ep.address().to_string();
+  }
 
   void start() {
     asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
   }
 
-  // Runs on the session's strand.
+  // Runs on the io thread.
   void write(response res) {
-    auto msg = std::make_shared<bhttp::response<bhttp::string_body>>();
-    msg->version(11);
-    msg->result(static_cast<unsigned>(res.status));
-    for (auto& h : res.headers) msg->set(h.name, h.value);
-    msg->body() = std::move(res.body);
-    msg->keep_alive(keep_alive_ && !close_after_);
-    msg->prepare_payload();
-    bhttp::async_write(stream_, *msg, [self = shared_from_this(), msg](beast::error_code ec, std::size_t) {
-      self->on_written(ec, msg->keep_alive());
+    bool keep = keep_alive_ && !close_after_;
+    auto wire = std::make_shared<std::string>(serialize(res, keep));
+    asio::async_write(stream_, asio::buffer(*wire), [self = shared_from_this(), wire, keep](beast::error_code ec, std::size_t) {
+      self->on_written(ec, keep);
     });
   }
 
@@ -140,9 +156,7 @@ class session : public std::enable_shared_from_this<session> {
     } else {
       req.body = std::move(msg.body());
     }
-    beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
-    if (!ec) req.remote_address = ep.address().to_string();
+    req.remote_address = remote_address_;
     stream_.expires_never();
     auto r = std::make_shared<session_responder>(shared_from_this());
     try {
@@ -168,6 +182,7 @@ class session : public std::enable_shared_from_this<session> {
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<const listener_state> state_;
   const server_options& opts_;
+  std::string remote_address_;
   bool keep_alive_ = true;
   bool close_after_ = false;
 };
@@ -191,12 +206,12 @@ void session_responder::send(response res) {
 struct server::impl : std::enable_shared_from_this<server::impl> {
   impl(asio::io_context& ioc, server_options o, request_handler h)
       : ioc(ioc),
-        acceptor(asio::make_strand(ioc)),
+        acceptor(ioc),
         state(std::make_shared<listener_state>(listener_state{std::move(o), std::move(h)})),
         opts(state->opts) {}
 
   void accept() {
-    acceptor.async_accept(asio::make_strand(ioc), [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
+    acceptor.async_accept(ioc, [self = shared_from_this()](beast::error_code ec, tcp::socket s) {
       if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
       if (!ec) {
         s.set_option(tcp::no_delay(true), ec);

@@ -69,7 +69,7 @@ class ServiceTest : public ::testing::Test {
   std::shared_ptr<const config> cfg;
   caf::actor_system_config sys_cfg;
   std::unique_ptr<caf::actor_system> sys;
-  http::io_runtime io{2};
+  http::io_runtime io;
   std::unique_ptr<app> service;
   std::atomic<bool> drained{false};
 };

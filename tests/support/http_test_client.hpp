@@ -11,7 +11,7 @@ namespace cx::testing {
 
 class test_client {
  public:
-  test_client() : io_(1), client_(io_) { io_.start(); }
+  test_client() : client_(io_) { io_.start(); }
   ~test_client() { io_.stop(); }
 
   http::client_response call(std::string method, std::string url, std::string body = {},

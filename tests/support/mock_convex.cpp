@@ -6,7 +6,7 @@
 
 namespace cx::testing {
 
-mock_convex::mock_convex() : io_(2) {
+mock_convex::mock_convex() {
   http::server_options opts;
   opts.bind_address = "127.0.0.1";
   server_ = std::make_unique<http::server>(io_, opts, [this](http::request req, http::responder_ptr reply) {

@@ -8,7 +8,7 @@
 
 namespace cx::testing {
 
-mock_judge0::mock_judge0() : io_(2) {
+mock_judge0::mock_judge0() {
   script_ = [](const judge0_submission& s) {
     judge0_verdict v;
     v.stdout_text = s.stdin_text;

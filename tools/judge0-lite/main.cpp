@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
   judge_pool pool(store, languages, env, workers, opts.max_queue, opts.uid_base);
   api routes(store, pool, languages, api_options{opts.auth_tokens});
 
-  cx::http::io_runtime io(1);
+  cx::http::io_runtime io;
   cx::http::server_options server_opts;
   server_opts.bind_address = "127.0.0.1";
   server_opts.port = opts.port;
