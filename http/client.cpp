@@ -16,6 +16,7 @@
 
 #include "http/io_runtime_impl.hpp"
 #include "http/url.hpp"
+#include "http/wire.hpp"
 
 namespace cx::http {
 
@@ -42,24 +43,6 @@ struct connection {
 };
 
 constexpr std::size_t kMaxIdlePerHost = 64;
-
-// The request as it goes on the wire, in one buffer: one write, no per-field iteration.
-std::optional<std::string> serialize(const client_request& req, const url_parts& url) {
-  auto clean = [](std::string_view s) { return s.find_first_of("\r\n") == std::string_view::npos; };
-  std::string out;
-  out.reserve(160 + url.target.size() + req.body.size());
-  out.append(req.method).append(" ").append(url.target).append(" HTTP/1.1\r\nHost: ").append(url.host);
-  if (url.port != (url.tls ? 443 : 80)) out.append(":").append(std::to_string(url.port));
-  out.append("\r\nUser-Agent: code-exec\r\n");
-  for (const auto& h : req.headers) {
-    if (!clean(h.name) || !clean(h.value) || h.name.empty()) return std::nullopt;
-    out.append(h.name).append(": ").append(h.value).append("\r\n");
-  }
-  if (!req.body.empty() || req.method == "POST" || req.method == "PUT")
-    out.append("Content-Length: ").append(std::to_string(req.body.size())).append("\r\n");
-  out.append("\r\n").append(req.body);
-  return out;
-}
 
 }  // namespace
 
@@ -272,7 +255,7 @@ void client::send(client_request req, std::function<void(client_response)> done)
   };
   auto url = parse_url(req.url);
   if (!url) return fail_now("invalid URL");
-  auto wire = serialize(req, *url);
+  auto wire = serialize_request(req, *url);
   if (!wire) return fail_now("invalid header");
   std::make_shared<call>(impl_, std::move(*url), std::move(req), std::move(*wire), std::move(done))->start();
 }

@@ -14,6 +14,7 @@
 #include "http/io_runtime_impl.hpp"
 #include "http/json_errors.hpp"
 #include "http/log.hpp"
+#include "http/wire.hpp"
 
 namespace cx::http {
 
@@ -25,24 +26,6 @@ using tcp = asio::ip::tcp;
 namespace {
 
 class session;
-
-// The response as it goes on the wire, in one buffer. Header values come from our own code
-// (X-Request-Id echoes a value Beast already parsed); a line break in one drops that header.
-std::string serialize(const response& res, bool keep_alive) {
-  auto status = static_cast<unsigned>(res.status);
-  std::string out;
-  out.reserve(128 + res.body.size());
-  out.append("HTTP/1.1 ").append(std::to_string(status)).append(" ");
-  out.append(bhttp::obsolete_reason(bhttp::int_to_status(status))).append("\r\n");
-  for (const auto& h : res.headers) {
-    if (h.name.find_first_of("\r\n") != std::string::npos || h.value.find_first_of("\r\n") != std::string::npos) continue;
-    out.append(h.name).append(": ").append(h.value).append("\r\n");
-  }
-  out.append("Content-Length: ").append(std::to_string(res.body.size())).append("\r\n");
-  if (!keep_alive) out.append("Connection: close\r\n");
-  out.append("\r\n").append(res.body);
-  return out;
-}
 
 struct listener_state {
   server_options opts;
@@ -76,7 +59,7 @@ class session : public std::enable_shared_from_this<session> {
   // Runs on the io thread.
   void write(response res) {
     bool keep = keep_alive_ && !close_after_;
-    auto wire = std::make_shared<std::string>(serialize(res, keep));
+    auto wire = std::make_shared<std::string>(serialize_response(res, keep));
     asio::async_write(stream_, asio::buffer(*wire), [self = shared_from_this(), wire, keep](beast::error_code ec, std::size_t) {
       self->on_written(ec, keep);
     });

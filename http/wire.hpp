@@ -1,0 +1,21 @@
+// HTTP/1.1 wire text for one outbound request or one response, built as a single buffer so
+// that it goes out in one write. Beast parses; these only serialize.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "http/client.hpp"
+#include "http/message.hpp"
+#include "http/url.hpp"
+
+namespace cx::http {
+
+// nullopt when a header name or value holds a line break (header injection) or a name is empty.
+std::optional<std::string> serialize_request(const client_request& req, const url_parts& url);
+
+// Adds Content-Length, and "Connection: close" when the connection ends after this response.
+// A header whose name or value holds a line break is dropped.
+std::string serialize_response(const response& res, bool keep_alive);
+
+}  // namespace cx::http
