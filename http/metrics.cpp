@@ -6,10 +6,45 @@
 #include <prometheus/registry.h>
 #include <prometheus/text_serializer.h>
 
+#include <initializer_list>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
 
 namespace cx::metrics {
 namespace {
+
+using label_values = std::initializer_list<std::pair<const char*, std::string_view>>;
+
+// Family::Add builds and hashes a label map on every call; the hot paths find their time
+// series here by the joined label values instead. Label values come from small fixed sets.
+template <class M>
+class series_cache {
+ public:
+  explicit series_cache(prometheus::Family<M>& f) : family_(f) {}
+
+  template <class... Args>
+  M& get(label_values labels, const Args&... args) {
+    std::string key;
+    for (const auto& l : labels) key.append(l.second).push_back('\x1f');
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = series_.find(key);
+    if (it != series_.end()) return *it->second;
+    std::map<std::string, std::string> m;
+    for (const auto& l : labels) m.emplace(l.first, std::string(l.second));
+    M& metric = family_.Add(m, args...);
+    series_.emplace(std::move(key), &metric);
+    return metric;
+  }
+
+ private:
+  prometheus::Family<M>& family_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, M*> series_;
+};
 
 struct families {
   explicit families(prometheus::Registry& r)
@@ -73,15 +108,15 @@ struct families {
 
   prometheus::Gauge& active;
   prometheus::Gauge& queued;
-  prometheus::Family<prometheus::Counter>& submissions;
-  prometheus::Family<prometheus::Counter>& http_requests;
-  prometheus::Family<prometheus::Histogram>& http_duration;
-  prometheus::Family<prometheus::Counter>& judge0_requests;
-  prometheus::Family<prometheus::Histogram>& judge0_duration;
+  series_cache<prometheus::Counter> submissions;
+  series_cache<prometheus::Counter> http_requests;
+  series_cache<prometheus::Histogram> http_duration;
+  series_cache<prometheus::Counter> judge0_requests;
+  series_cache<prometheus::Histogram> judge0_duration;
   prometheus::Gauge& breaker;
   prometheus::Counter& rate_limited;
-  prometheus::Family<prometheus::Counter>& rate_limiter_errors;
-  prometheus::Family<prometheus::Counter>& callbacks;
+  series_cache<prometheus::Counter> rate_limiter_errors;
+  series_cache<prometheus::Counter> callbacks;
   prometheus::Counter& undelivered;
   prometheus::Family<prometheus::Gauge>& build_info;
 };
@@ -108,25 +143,25 @@ void init(std::string_view version) {
 
 void set_active_submissions(int n) { f().active.Set(n); }
 void set_queued_submissions(int n) { f().queued.Set(n); }
-void count_submission(std::string_view outcome) { f().submissions.Add({{"outcome", std::string(outcome)}}).Increment(); }
+void count_submission(std::string_view outcome) { f().submissions.get({{"outcome", outcome}}).Increment(); }
 
 void observe_http(std::string_view route, int code, double seconds) {
-  f().http_requests.Add({{"route", std::string(route)}, {"code", std::to_string(code)}}).Increment();
-  f().http_duration.Add({{"route", std::string(route)}}, kLatency).Observe(seconds);
+  f().http_requests.get({{"route", route}, {"code", std::to_string(code)}}).Increment();
+  f().http_duration.get({{"route", route}}, kLatency).Observe(seconds);
 }
 
 void observe_judge0(std::string_view op, std::string_view result, double seconds) {
-  f().judge0_requests.Add({{"op", std::string(op)}, {"result", std::string(result)}}).Increment();
-  f().judge0_duration.Add({{"op", std::string(op)}}, kLatency).Observe(seconds);
+  f().judge0_requests.get({{"op", op}, {"result", result}}).Increment();
+  f().judge0_duration.get({{"op", op}}, kLatency).Observe(seconds);
 }
 
 void set_breaker_state(int state) { f().breaker.Set(state); }
 void count_rate_limited() { f().rate_limited.Increment(); }
 void count_rate_limiter_error(bool fail_open) {
-  f().rate_limiter_errors.Add({{"mode", fail_open ? "fail_open" : "fail_closed"}}).Increment();
+  f().rate_limiter_errors.get({{"mode", fail_open ? "fail_open" : "fail_closed"}}).Increment();
 }
 void count_callback(std::string_view route, std::string_view result) {
-  f().callbacks.Add({{"route", std::string(route)}, {"result", std::string(result)}}).Increment();
+  f().callbacks.get({{"route", route}, {"result", result}}).Increment();
 }
 void count_undelivered_result() { f().undelivered.Increment(); }
 
