@@ -1,9 +1,10 @@
 #include "actors/policy/compare_outputs.hpp"
 
-#include <boost/locale.hpp>
+#include <unicode/ustring.h>
 
 #include <cstdint>
-#include <locale>
+#include <optional>
+#include <string>
 
 namespace cx {
 namespace {
@@ -39,12 +40,30 @@ std::size_t last_code_point(std::string_view s, std::size_t end, std::uint32_t& 
   return start;
 }
 
-const std::locale& unicode_locale() {
-  static const std::locale loc = [] {
-    boost::locale::generator gen;
-    return gen("en_US.UTF-8");
-  }();
-  return loc;
+// Full Unicode lowercasing in the root locale, as JavaScript's toLowerCase does (final sigma,
+// U+0130 to two code points). nullopt when `s` is not valid UTF-8.
+std::optional<std::string> icu_to_lower(std::string_view s) {
+  if (s.size() > INT32_MAX / 4) return std::nullopt;
+  auto n = static_cast<int32_t>(s.size());
+  UErrorCode err = U_ZERO_ERROR;
+  std::u16string in(s.size(), u'\0');  // UTF-16 never needs more units than UTF-8 has bytes
+  int32_t in_len = 0;
+  u_strFromUTF8(in.data(), n, &in_len, s.data(), n, &err);
+  if (U_FAILURE(err)) return std::nullopt;
+  std::u16string lower(static_cast<std::size_t>(in_len) + 16, u'\0');
+  auto lower_len = u_strToLower(lower.data(), static_cast<int32_t>(lower.size()), in.data(), in_len, "", &err);
+  if (err == U_BUFFER_OVERFLOW_ERROR) {
+    err = U_ZERO_ERROR;
+    lower.resize(static_cast<std::size_t>(lower_len));
+    lower_len = u_strToLower(lower.data(), lower_len, in.data(), in_len, "", &err);
+  }
+  if (U_FAILURE(err)) return std::nullopt;
+  std::string out(static_cast<std::size_t>(lower_len) * 3, '\0');
+  int32_t out_len = 0;
+  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &out_len, lower.data(), lower_len, &err);
+  if (U_FAILURE(err)) return std::nullopt;
+  out.resize(static_cast<std::size_t>(out_len));
+  return out;
 }
 
 std::string collapse_blanks(std::string_view line) {
@@ -84,23 +103,15 @@ std::string to_lower_js(std::string_view s) {
       break;
     }
   }
-  if (ascii) {
-    std::string out(s);
-    for (auto& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return out;
+  if (!ascii) {
+    if (auto lower = icu_to_lower(s)) return *lower;
   }
-  try {
-    return boost::locale::to_lower(std::string(s), unicode_locale());
-  } catch (const std::exception&) {
-    // Invalid UTF-8: lowercase what is ASCII and keep the rest as sent.
-    std::string out(s);
-    for (auto& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-    }
-    return out;
+  // ASCII, or invalid UTF-8: lowercase what is ASCII and keep the rest as sent.
+  std::string out(s);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
+  return out;
 }
 
 std::string normalize_output(std::string_view input, const output_comparison& cmp) {
