@@ -23,13 +23,15 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   breaker_settings bs;
   bs.failure_threshold = cfg->breaker_failure_threshold;
   bs.open_ms = cfg->breaker_open.count();
-  breaker_ = spawn_circuit_breaker(sys, bs, [] { return std::chrono::steady_clock::now(); });
+  auto view = std::make_shared<breaker_view>();
+  breaker_ = spawn_circuit_breaker(sys, bs, [] { return std::chrono::steady_clock::now(); }, view);
+  breaker_handle breaker{breaker_, view};
   convex_ = spawn_convex_callback(sys, cfg, *client_);
-  pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker_);
+  pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
   supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_);
   readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
-  front_ = spawn_front(sys, cfg, front_deps{breaker_, supervisor_, readiness_, pool_, limiter_});
+  front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, pool_, limiter_});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
 
   http::server_options opts;

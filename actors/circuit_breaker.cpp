@@ -20,8 +20,10 @@ std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_settings cfg, steady_clock_fn clock) {
-  auto publish_if_changed = [self](breaker_mode before) {
+caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_settings cfg, steady_clock_fn clock,
+                              std::shared_ptr<breaker_view> view) {
+  auto publish_if_changed = [self, view](breaker_mode before) {
+    view->all_clear.store(breaker_all_clear(self->state.machine), std::memory_order_release);
     auto now = self->state.machine.mode;
     if (now == before) return;
     metrics::set_breaker_state(static_cast<int>(now));
@@ -35,7 +37,12 @@ caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_
         publish_if_changed(before);
         return ok;
       },
-      [self, cfg, clock](rejecting_atom) { return breaker_rejecting(self->state.machine, cfg, to_ms(clock())); },
+      [self, cfg, clock, publish_if_changed](rejecting_atom) {
+        auto before = self->state.machine.mode;
+        bool rejecting = breaker_rejecting(self->state.machine, cfg, to_ms(clock()));
+        publish_if_changed(before);
+        return rejecting;
+      },
       [self, cfg, clock, publish_if_changed](record_atom, bool failure) {
         auto before = self->state.machine.mode;
         breaker_record(self->state.machine, cfg, failure, to_ms(clock()));
@@ -46,8 +53,9 @@ caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_
 
 }  // namespace
 
-caf::actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock) {
-  return sys.spawn(circuit_breaker, settings, std::move(clock));
+caf::actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock,
+                                 std::shared_ptr<breaker_view> view) {
+  return sys.spawn(circuit_breaker, settings, std::move(clock), std::move(view));
 }
 
 }  // namespace cx

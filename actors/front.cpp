@@ -163,7 +163,8 @@ void after_rate_limit(front_actor* self, const pending_ptr& p) {
     res.set_header("Retry-After", "5");
     return p->reply->send(std::move(res));
   }
-  self->request(st.deps.breaker, caf::infinite, rejecting_atom::value)
+  if (st.deps.breaker.view->clear()) return after_breaker(self, p, std::move(body));
+  self->request(st.deps.breaker.actor, caf::infinite, rejecting_atom::value)
       .then(
           [self, p, body = std::move(body)](bool rejecting) mutable {
             if (rejecting) return p->reply->send(http::error_response(502, "Judge0 unavailable"));

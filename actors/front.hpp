@@ -10,12 +10,13 @@
 
 #include <memory>
 
+#include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
 
 namespace cx {
 
 struct front_deps {
-  caf::actor breaker;
+  breaker_handle breaker;
   caf::actor supervisor;
   caf::actor readiness;
   caf::actor pool;

@@ -26,7 +26,7 @@ struct client_state {
   explicit client_state(http::client& c) : http(c) {}
   std::shared_ptr<const config> cfg;
   http_caller http;
-  caf::actor breaker;
+  breaker_handle breaker;
   std::optional<judge0_job> job;
   caf::response_promise rp;
   std::string token;
@@ -55,7 +55,7 @@ bool breaker_failure(const http::client_response& r, bool queue_full) {
 }  // namespace
 
 caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cfg, http::client* client,
-                            caf::actor breaker) {
+                            breaker_handle breaker) {
   auto st = std::make_shared<client_state>(*client);
   st->cfg = std::move(cfg);
   st->breaker = std::move(breaker);
@@ -90,7 +90,8 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
   auto observe = [st](const char* op, const http::client_response& res, bool queue_full) {
     double secs = std::chrono::duration<double>(steady::now() - st->call_started).count();
     metrics::observe_judge0(op, result_label(res), secs);
-    caf::anon_send(st->breaker, record_atom::value, breaker_failure(res, queue_full));
+    bool failure = breaker_failure(res, queue_full);
+    if (failure || !st->breaker.view->clear()) caf::anon_send(st->breaker.actor, record_atom::value, failure);
   };
   auto describe_http_failure = [](const char* op, const http::client_response& res) {
     if (!res.ok()) return std::string("Judge0 ") + op + " failed: " + res.error;
@@ -100,8 +101,52 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
     return out;
   };
 
+  // POST the job's submission, then poll. Runs after the breaker allowed the call.
+  auto post_submission = [self, st, fail, call_timeout, base_request, observe, describe_http_failure](
+                              std::uint64_t gen) {
+    auto req = base_request("POST", "/submissions?base64_encoded=true&wait=false");
+    req.headers.push_back({"Content-Type", "application/json"});
+    req.body = judge0_submit_body(st->job->run);
+    req.timeout = call_timeout();
+    st->call_started = steady::now();
+    st->http.call(self, std::move(req), [self, st, gen, fail, observe, describe_http_failure](
+                                            http::client_response& res) {
+      if (!st->job || gen != st->generation) return;
+      bool queue_full = res.ok() && res.status == 503 &&
+                        judge0_error_text(res.body).find("queue is full") != std::string::npos;
+      observe("submit", res, queue_full);
+      if (queue_full) {
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
+        log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
+        self->delayed_send(self, std::chrono::milliseconds(delay), submit_atom::value, gen);
+        return;
+      }
+      if (!res.ok() || res.status < 200 || res.status >= 300) return fail(describe_http_failure("submit", res));
+      auto token = parse_judge0_token(res.body);
+      if (!token) return fail("Judge0 submit answer has no token");
+      st->token = *token;
+      self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+    });
+  };
+  auto submit = [self, st, fail, remaining, post_submission](std::uint64_t gen) {
+    if (!st->job || gen != st->generation) return;
+    if (remaining().count() <= 0) return fail("deadline exceeded before Judge0 accepted the submission");
+    if (st->breaker.view->clear()) return post_submission(gen);
+    self->request(st->breaker.actor, caf::infinite, allow_atom::value)
+        .then(
+            [st, gen, fail, post_submission](bool allowed) {
+              if (!st->job || gen != st->generation) return;
+              if (!allowed) return fail("Judge0 unavailable (circuit breaker open)");
+              post_submission(gen);
+            },
+            [st, gen, fail](caf::error&) {
+              if (st->job && gen == st->generation) fail("Judge0 unavailable (circuit breaker not answering)");
+            });
+  };
+
   return {
-      [self, st](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
+      [self, st, submit](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
         auto rp = self->make_response_promise<judge0_outcome>();
         if (st->job) {  // the pool never does this; answer instead of corrupting the running job
           judge0_outcome o;
@@ -113,49 +158,10 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
         st->rp = rp;
         st->queue_full_retries = 0;
         st->poll_failures = 0;
-        self->send(self, submit_atom::value, st->generation);
+        submit(st->generation);
         return rp;
       },
-      [self, st, fail, remaining, call_timeout, base_request, observe, describe_http_failure](
-          submit_atom, std::uint64_t gen) {
-        if (!st->job || gen != st->generation) return;
-        if (remaining().count() <= 0) return fail("deadline exceeded before Judge0 accepted the submission");
-        self->request(st->breaker, caf::infinite, allow_atom::value)
-            .then(
-                [self, st, gen, fail, call_timeout, base_request, observe, describe_http_failure](bool allowed) {
-                  if (!st->job || gen != st->generation) return;
-                  if (!allowed) return fail("Judge0 unavailable (circuit breaker open)");
-                  auto req = base_request("POST", "/submissions?base64_encoded=true&wait=false");
-                  req.headers.push_back({"Content-Type", "application/json"});
-                  req.body = judge0_submit_body(st->job->run);
-                  req.timeout = call_timeout();
-                  st->call_started = steady::now();
-                  st->http.call(self, std::move(req), [self, st, gen, fail, observe, describe_http_failure](
-                                                          http::client_response& res) {
-                    if (!st->job || gen != st->generation) return;
-                    bool queue_full = res.ok() && res.status == 503 &&
-                                      judge0_error_text(res.body).find("queue is full") != std::string::npos;
-                    observe("submit", res, queue_full);
-                    if (queue_full) {
-                      std::uniform_real_distribution<double> unit(0.0, 1.0);
-                      auto delay =
-                          backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
-                      log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
-                      self->delayed_send(self, std::chrono::milliseconds(delay), submit_atom::value, gen);
-                      return;
-                    }
-                    if (!res.ok() || res.status < 200 || res.status >= 300)
-                      return fail(describe_http_failure("submit", res));
-                    auto token = parse_judge0_token(res.body);
-                    if (!token) return fail("Judge0 submit answer has no token");
-                    st->token = *token;
-                    self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
-                  });
-                },
-                [st, gen, fail](caf::error&) {
-                  if (st->job && gen == st->generation) fail("Judge0 unavailable (circuit breaker not answering)");
-                });
-      },
+      [submit](submit_atom, std::uint64_t gen) { submit(gen); },
       [self, st, fail, finish, remaining, call_timeout, base_request, observe, describe_http_failure](
           poll_atom, std::uint64_t gen) {
         if (!st->job || gen != st->generation) return;

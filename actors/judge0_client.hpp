@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
 
 namespace cx::http { class client; }
@@ -13,6 +14,6 @@ namespace cx::http { class client; }
 namespace cx {
 
 caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, http::client* client,
-                            caf::actor breaker);
+                            breaker_handle breaker);
 
 }  // namespace cx

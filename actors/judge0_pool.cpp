@@ -24,7 +24,7 @@ struct pool_state {
   pool_state() = default;
   std::shared_ptr<const config> cfg;
   http::client* client = nullptr;
-  caf::actor breaker;
+  breaker_handle breaker;
   std::vector<caf::actor> idle;
   std::deque<waiting_job> waiting;
   static constexpr const char* name = "judge0_pool";
@@ -69,7 +69,8 @@ void dispatch(pool_actor* self) {
   }
 }
 
-caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, http::client* client, caf::actor breaker) {
+caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, http::client* client,
+                          breaker_handle breaker) {
   auto& st = self->state;
   st.cfg = cfg;
   st.client = client;
@@ -95,7 +96,7 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
 }  // namespace
 
 caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
-                             caf::actor breaker) {
+                             breaker_handle breaker) {
   return sys.spawn(judge0_pool, std::move(cfg), &client, std::move(breaker));
 }
 

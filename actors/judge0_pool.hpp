@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
 
 namespace cx::http { class client; }
@@ -13,6 +14,6 @@ namespace cx::http { class client; }
 namespace cx {
 
 caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
-                             caf::actor breaker);
+                             breaker_handle breaker);
 
 }  // namespace cx

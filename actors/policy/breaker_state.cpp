@@ -57,6 +57,10 @@ void breaker_record(breaker_state& s, const breaker_settings& cfg, bool failure,
   }
 }
 
+bool breaker_all_clear(const breaker_state& s) {
+  return s.mode == breaker_mode::closed && s.consecutive_failures == 0;
+}
+
 const char* to_string(breaker_mode m) {
   switch (m) {
     case breaker_mode::closed: return "closed";

@@ -26,6 +26,9 @@ bool breaker_allow(breaker_state& s, const breaker_settings& cfg, std::int64_t n
 bool breaker_rejecting(const breaker_state& s, const breaker_settings& cfg, std::int64_t now_ms);
 // Report a finished call; `failure` is a transport error, timeout or 5xx.
 void breaker_record(breaker_state& s, const breaker_settings& cfg, bool failure, std::int64_t now_ms);
+// Closed with no failure counted: allow is true, rejecting is false and recording a success
+// changes nothing, at any time. Callers may then skip asking the breaker actor.
+bool breaker_all_clear(const breaker_state& s);
 const char* to_string(breaker_mode m);
 
 }  // namespace cx

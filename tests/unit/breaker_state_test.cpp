@@ -54,3 +54,52 @@ TEST(BreakerState, TrialSuccessClosesTrialFailureReopens) {
   EXPECT_FALSE(breaker_allow(s, kCfg, 3500));
   EXPECT_TRUE(breaker_allow(s, kCfg, 4001));
 }
+
+namespace {
+bool same(const breaker_state& a, const breaker_state& b) {
+  return a.mode == b.mode && a.consecutive_failures == b.consecutive_failures && a.opened_at_ms == b.opened_at_ms &&
+         a.trials_in_flight == b.trials_in_flight;
+}
+}  // namespace
+
+// Callers skip the actor while all clear: that must never change an answer or the state.
+TEST(BreakerState, AllClearMeansAskingAndRecordingSuccessChangeNothing) {
+  std::uint64_t seed = 12345;
+  auto next = [&seed] { return (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
+  breaker_state s;
+  std::int64_t now = 0;
+  int clear_seen = 0, not_clear_seen = 0;
+  for (int i = 0; i < 5000; ++i) {
+    now += static_cast<std::int64_t>(next() % 400);
+    if (breaker_all_clear(s)) {
+      ++clear_seen;
+      auto before = s;
+      EXPECT_FALSE(breaker_rejecting(s, kCfg, now));
+      EXPECT_TRUE(breaker_allow(s, kCfg, now));
+      EXPECT_TRUE(same(before, s));
+      breaker_record(s, kCfg, false, now);
+      EXPECT_TRUE(same(before, s));
+    } else {
+      ++not_clear_seen;
+    }
+    switch (next() % 3) {
+      case 0: breaker_allow(s, kCfg, now); break;
+      case 1: breaker_record(s, kCfg, next() % 2 == 0, now); break;
+      default: breaker_record(s, kCfg, false, now); break;
+    }
+  }
+  EXPECT_GT(clear_seen, 100);
+  EXPECT_GT(not_clear_seen, 100);
+}
+
+TEST(BreakerState, NotAllClearAfterAFailureOrWhenOpen) {
+  breaker_state s;
+  EXPECT_TRUE(breaker_all_clear(s));
+  breaker_record(s, kCfg, true, 0);
+  EXPECT_FALSE(breaker_all_clear(s));
+  breaker_record(s, kCfg, false, 0);
+  EXPECT_TRUE(breaker_all_clear(s));
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, true, 0);
+  EXPECT_EQ(s.mode, breaker_mode::open);
+  EXPECT_FALSE(breaker_all_clear(s));
+}
