@@ -3,9 +3,10 @@
 #include <caf/all.hpp>
 
 #include <deque>
+#include <unordered_map>
+#include <vector>
 
 #include "actors/judge0_client.hpp"
-#include "actors/reply_timeout.hpp"
 #include "http/client.hpp"
 #include "http/log.hpp"
 #include "messages/atoms.hpp"
@@ -26,6 +27,7 @@ struct pool_state {
   http::client* client = nullptr;
   breaker_handle breaker;
   std::vector<caf::actor> idle;
+  std::unordered_map<caf::actor_addr, caf::response_promise> busy;  // client -> its job's caller
   std::deque<waiting_job> waiting;
   static constexpr const char* name = "judge0_pool";
 };
@@ -36,6 +38,13 @@ judge0_outcome failed(std::string why) {
   judge0_outcome o;
   o.failure = std::move(why);
   return o;
+}
+
+void fail_job_of(pool_actor* self, const caf::actor_addr& client, std::string why) {
+  auto it = self->state.busy.find(client);
+  if (it == self->state.busy.end()) return;
+  it->second.deliver(failed(std::move(why)));
+  self->state.busy.erase(it);
 }
 
 void dispatch(pool_actor* self) {
@@ -50,21 +59,21 @@ void dispatch(pool_actor* self) {
     }
     auto client = st.idle.back();
     st.idle.pop_back();
-    auto rp = w.rp;
-    auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(left) + reply_timeout(st.cfg->judge0_timeout);
-    self->request(client, timeout, run_atom::value, std::move(w.job))
+    st.busy.emplace(client.address(), std::move(w.rp));
+    // No request timeout: a client always answers before the job's deadline, and one that dies
+    // is caught by the exit handler (clients are linked).
+    self->request(client, caf::infinite, run_atom::value, std::move(w.job))
         .then(
-            [self, client, rp](judge0_outcome& o) mutable {
-              rp.deliver(std::move(o));
+            [self, client](judge0_outcome& o) {
+              auto it = self->state.busy.find(client.address());
+              if (it == self->state.busy.end()) return;
+              it->second.deliver(std::move(o));
+              self->state.busy.erase(it);
               self->state.idle.push_back(client);
               dispatch(self);
             },
-            [self, rp](caf::error& err) mutable {
-              rp.deliver(failed("Judge0 client failed: " + self->system().render(err)));
-              // The client may be stuck or gone: replace it rather than reuse it.
-              auto& s = self->state;
-              self->state.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker));
-              dispatch(self);
+            [self, client](caf::error& err) {
+              fail_job_of(self, client.address(), "Judge0 client failed: " + self->system().render(err));
             });
   }
 }
@@ -78,7 +87,15 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
     st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, client, breaker));
   self->set_exit_handler([self](caf::exit_msg& em) {
-    if (em.source != self->address()) return;  // a client ended; its caller replaces it
+    auto& s = self->state;
+    if (em.source != self->address()) {  // a client ended: fail its job, replace it
+      fail_job_of(self, em.source, "Judge0 client stopped: " + self->system().render(em.reason));
+      std::erase_if(s.idle, [&](const caf::actor& c) { return c.address() == em.source; });
+      s.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker));
+      return dispatch(self);
+    }
+    for (auto& kv : s.busy) kv.second.deliver(failed("service shutting down"));
+    s.busy.clear();
     for (auto& w : self->state.waiting) w.rp.deliver(failed("service shutting down"));
     self->state.waiting.clear();
     self->quit(em.reason);
