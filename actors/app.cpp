@@ -28,7 +28,7 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   breaker_handle breaker{breaker_, view};
   convex_ = spawn_convex_callback(sys, cfg, *client_);
   pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
-  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_);
+  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, io);
   readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
   front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, pool_, limiter_});

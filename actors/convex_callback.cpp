@@ -9,6 +9,7 @@
 #include "actors/http_caller.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/signing.hpp"
+#include "actors/send_later.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "messages/atoms.hpp"
@@ -104,7 +105,7 @@ void attempt(convex_actor* self, std::uint64_t id) {
       log::warn("convex callback failed, retrying",
                 {{"route", d2.route}, {"submission_id", d2.submission_id}, {"attempt", d2.attempts},
                  {"status", status}, {"delay_ms", delay}});
-      self->delayed_send(self, std::chrono::milliseconds(delay), retry_atom::value, id);
+      send_later(self->state.http->io(), self, std::chrono::milliseconds(delay), retry_atom::value, id);
       return;
     }
     if (!ok) {

@@ -25,6 +25,8 @@ class http_caller {
   // From the actor's (http_done_atom, id, response) handler; unknown ids are ignored.
   void complete(std::uint64_t id, http::client_response& res);
 
+  http::io_runtime& io() const { return client_->io(); }
+
  private:
   http::client* client_;
   std::uint64_t next_id_ = 0;

@@ -7,6 +7,7 @@
 #include "actors/http_caller.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/verdict.hpp"
+#include "actors/send_later.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "messages/atoms.hpp"
@@ -119,14 +120,14 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
         std::uniform_real_distribution<double> unit(0.0, 1.0);
         auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
         log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
-        self->delayed_send(self, std::chrono::milliseconds(delay), submit_atom::value, gen);
+        send_later(st->http.io(), self, std::chrono::milliseconds(delay), submit_atom::value, gen);
         return;
       }
       if (!res.ok() || res.status < 200 || res.status >= 300) return fail(describe_http_failure("submit", res));
       auto token = parse_judge0_token(res.body);
       if (!token) return fail("Judge0 submit answer has no token");
       st->token = *token;
-      self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+      send_later(st->http.io(), self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
     });
   };
   auto submit = [self, st, fail, remaining, post_submission](std::uint64_t gen) {
@@ -175,7 +176,7 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
           observe("poll", res, false);
           bool transient = !res.ok() || res.status >= 500;
           if (transient && ++st->poll_failures < kMaxPollFailures) {
-            self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+            send_later(st->http.io(), self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
             return;
           }
           if (!res.ok() || res.status < 200 || res.status >= 300) return fail(describe_http_failure("poll", res));
@@ -183,7 +184,7 @@ caf::behavior judge0_client(client_actor* self, std::shared_ptr<const config> cf
           auto outcome = parse_judge0_submission(res.body);
           if (outcome.failure) return finish(std::move(outcome));
           if (is_terminal_status(outcome.status_id)) return finish(std::move(outcome));
-          self->delayed_send(self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
+          send_later(st->http.io(), self, st->cfg->judge0_poll_interval, poll_atom::value, gen);
         });
       },
       [st](http_done_atom, std::uint64_t id, http::client_response& res) { st->http.complete(id, res); },

@@ -4,6 +4,7 @@
 
 #include "actors/convex_callback.hpp"
 #include "actors/reply_timeout.hpp"
+#include "actors/send_later.hpp"
 #include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/json_errors.hpp"
@@ -39,6 +40,17 @@ std::int64_t elapsed_ms(steady::time_point since) {
 
 int total(const submission_state& s) { return static_cast<int>(s.questions.testcases.size()); }
 
+// Our own actors answer within their outbound timeouts; this timer only catches one that died
+// holding the request. It is not cancelled: a late (stalled_atom, phase) finds the phase over.
+void arm_stall_timer(caf::event_based_actor* self, const state_ptr& s, std::chrono::milliseconds after) {
+  send_later(*s->a.io, self, after, stalled_atom::value, static_cast<int>(s->at));
+}
+
+void reply_mark_failed(const state_ptr& s) {
+  s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
+                                        "{\"requestId\":\"" + s->a.request_id + "\"}"));
+}
+
 void post_result(caf::event_based_actor* self, const state_ptr& s, submission_result r) {
   if (s->at == phase::posting) return;
   s->at = phase::posting;
@@ -51,8 +63,8 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
                                   {"passed", r.passed_count},
                                   {"total", r.total_count},
                                   {"duration_ms", r.duration_ms}});
-  auto budget = reply_timeout(result_delivery_budget(*s->a.cfg));
-  self->request(s->a.convex, budget, result_atom::value, s->a.req.kind, std::move(r))
+  arm_stall_timer(self, s, reply_timeout(result_delivery_budget(*s->a.cfg)));
+  self->request(s->a.convex, caf::infinite, result_atom::value, s->a.req.kind, std::move(r))
       .then(
           [self, s](bool delivered) {
             if (!delivered) {
@@ -179,7 +191,8 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
 
   auto& a = s->a;
-  self->request(a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
+  arm_stall_timer(self, s, reply_timeout(a.cfg->convex_timeout));
+  self->request(a.convex, caf::infinite, running_atom::value, a.req.kind, a.req.submission_id)
       .then(
           [self, s](convex_answer& ans) {
             if (!ans.ok()) {
@@ -187,23 +200,21 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
                                                 {"request_id", s->a.request_id},
                                                 {"status", ans.status}});
               metrics::count_submission("mark_running_failed");
-              s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
-                                                    "{\"requestId\":\"" + s->a.request_id + "\"}"));
+              reply_mark_failed(s);
               return self->quit();
             }
             auto res = http::response::json(202, accepted_body(s->a.req.submission_id, s->a.request_id, false));
             s->a.reply->send(std::move(res));
             s->a.reply.reset();
             self->send(s->a.supervisor, accepted_atom::value);
-            auto left = s->deadline - steady::now();
-            self->delayed_send(self, std::chrono::duration_cast<std::chrono::milliseconds>(left), deadline_atom::value);
+            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
+            send_later(*s->a.io, self, left, deadline_atom::value);
             if (s->aborted) return post_error(self, s, *s->aborted, false);
             if (s->a.has_slot) return fetch_testcases(self, s);
             s->at = phase::waiting_slot;
           },
           [self, s](caf::error&) {
-            s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
-                                                  "{\"requestId\":\"" + s->a.request_id + "\"}"));
+            reply_mark_failed(s);
             self->quit();
           });
 
@@ -214,6 +225,19 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
       [self, s](deadline_atom) {
         if (s->at == phase::posting) return;
         post_error(self, s, "deadline exceeded (MAX_REQUEST_RUNTIME_MS)", s->at == phase::judging);
+      },
+      [self, s](stalled_atom, int at) {
+        if (static_cast<int>(s->at) != at) return;
+        if (s->at == phase::marking) {
+          log::error("mark running not answered", {{"submission_id", s->a.req.submission_id}, {"request_id", s->a.request_id}});
+          reply_mark_failed(s);
+          return self->quit();
+        }
+        metrics::count_undelivered_result();
+        log::error("result delivery not answered", {{"submission_id", s->a.req.submission_id},
+                                                    {"request_id", s->a.request_id}});
+        self->send(s->a.supervisor, finished_atom::value);
+        self->quit();
       },
       [self, s](abort_atom, std::string& reason) {
         if (s->at == phase::marking) s->aborted = reason;

@@ -26,6 +26,7 @@ struct submission_args {
   caf::actor convex;
   caf::actor pool;
   caf::actor supervisor;
+  http::io_runtime* io = nullptr;  // timers (send_later)
 };
 
 caf::behavior submission(caf::event_based_actor* self, submission_args args);

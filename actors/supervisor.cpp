@@ -10,6 +10,7 @@
 #include "actors/reply_timeout.hpp"
 #include "actors/policy/admission.hpp"
 #include "actors/submission.hpp"
+#include "http/io_runtime.hpp"
 #include "http/json_errors.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
@@ -40,6 +41,7 @@ struct supervisor_state {
   std::shared_ptr<const config> cfg;
   caf::actor convex;
   caf::actor pool;
+  http::io_runtime* io = nullptr;
   std::unordered_map<caf::actor_addr, child> children;
   std::unordered_set<std::string> in_flight;  // submission ids
   std::deque<caf::actor_addr> waiting;        // accepted, waiting for a slot
@@ -100,7 +102,8 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, caf::actor convex,
-                         caf::actor pool) {
+                         caf::actor pool, http::io_runtime* io) {
+  self->state.io = io;
   self->state.cfg = cfg;
   self->state.convex = convex;
   self->state.pool = pool;
@@ -139,6 +142,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.cfg = st.cfg;
         args.convex = st.convex;
         args.pool = st.pool;
+        args.io = st.io;
         args.supervisor = caf::actor_cast<caf::actor>(self);
         auto h = self->spawn<caf::monitored>(submission, std::move(args));
         child c{req.submission_id, request_id, req.kind, received, decision == admission::run, false, false, h};
@@ -171,8 +175,8 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
 }  // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor convex,
-                            caf::actor pool) {
-  return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool));
+                            caf::actor pool, http::io_runtime& io) {
+  return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), &io);
 }
 
 }  // namespace cx

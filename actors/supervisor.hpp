@@ -11,9 +11,11 @@
 
 #include "config/config.hpp"
 
+namespace cx::http { class io_runtime; }
+
 namespace cx {
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor convex,
-                            caf::actor pool);
+                            caf::actor pool, http::io_runtime& io);
 
 }  // namespace cx

@@ -244,7 +244,7 @@ class call : public std::enable_shared_from_this<call> {
 
 }  // namespace
 
-client::client(io_runtime& io) : impl_(std::make_shared<impl>(io.get().ioc)) {}
+client::client(io_runtime& io) : io_(&io), impl_(std::make_shared<impl>(io.get().ioc)) {}
 client::~client() = default;
 
 void client::send(client_request req, std::function<void(client_response)> done) {

@@ -41,9 +41,12 @@ class client {
 
   void send(client_request req, std::function<void(client_response)> done);
 
+  io_runtime& io() const { return *io_; }
+
   struct impl;
 
  private:
+  io_runtime* io_;
   std::shared_ptr<impl> impl_;
 };
 

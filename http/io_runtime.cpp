@@ -2,6 +2,8 @@
 
 #include "http/io_runtime_impl.hpp"
 
+#include <boost/asio/steady_timer.hpp>
+
 namespace cx::http {
 
 io_runtime::io_runtime() : impl_(std::make_unique<impl>()) { impl_->guard.emplace(impl_->ioc.get_executor()); }
@@ -16,6 +18,13 @@ void io_runtime::stop() {
   impl_->guard.reset();
   impl_->ioc.stop();
   if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void io_runtime::after(std::chrono::milliseconds delay, std::function<void()> fire) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(impl_->ioc, delay);
+  timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
+    if (!ec) fire();
+  });
 }
 
 }  // namespace cx::http

@@ -3,6 +3,8 @@
 // only start work, like CAF workers, post or guard their hand-over). Beast stays out of here.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <memory>
 
 namespace cx::http {
@@ -18,6 +20,9 @@ class io_runtime {
   void start();
   // Stops the io_context and joins the thread. Idempotent.
   void stop();
+
+  // Runs `fire` on the io thread after `delay`; dropped unrun if the runtime stops first.
+  void after(std::chrono::milliseconds delay, std::function<void()> fire);
 
   struct impl;
   impl& get() { return *impl_; }

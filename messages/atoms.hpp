@@ -27,6 +27,7 @@ using slot_atom = caf::atom_constant<caf::atom("slot")>;
 using accepted_atom = caf::atom_constant<caf::atom("accepted")>;
 using finished_atom = caf::atom_constant<caf::atom("finished")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
+using stalled_atom = caf::atom_constant<caf::atom("stalled")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
