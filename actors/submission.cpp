@@ -72,7 +72,7 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
               log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
                                                             {"request_id", s->a.request_id}});
             }
-            self->send(s->a.supervisor, finished_atom::value);
+            s->a.progress->finished.store(true, std::memory_order_release);
             self->quit();
           },
           [self, s](caf::error& err) {
@@ -80,7 +80,7 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
             log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
                                                           {"request_id", s->a.request_id},
                                                           {"error", self->system().render(err)}});
-            self->send(s->a.supervisor, finished_atom::value);
+            s->a.progress->finished.store(true, std::memory_order_release);
             self->quit();
           });
 }
@@ -206,7 +206,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
             auto res = http::response::json(202, accepted_body(s->a.req.submission_id, s->a.request_id, false));
             s->a.reply->send(std::move(res));
             s->a.reply.reset();
-            self->send(s->a.supervisor, accepted_atom::value);
+            s->a.progress->accepted.store(true, std::memory_order_release);
             auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
             send_later(*s->a.io, self, left, deadline_atom::value);
             if (s->aborted) return post_error(self, s, *s->aborted, false);
@@ -236,7 +236,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
         metrics::count_undelivered_result();
         log::error("result delivery not answered", {{"submission_id", s->a.req.submission_id},
                                                     {"request_id", s->a.request_id}});
-        self->send(s->a.supervisor, finished_atom::value);
+        s->a.progress->finished.store(true, std::memory_order_release);
         self->quit();
       },
       [self, s](abort_atom, std::string& reason) {

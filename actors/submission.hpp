@@ -6,6 +6,7 @@
 #include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -16,6 +17,14 @@
 
 namespace cx {
 
+// How far a submission got, for the supervisor to read once the actor is down (the submission's
+// writes happen before its termination and so before the down message): a crashed submission
+// that got its 202 but never handed over its result gets an error result posted for it.
+struct submission_progress {
+  std::atomic<bool> accepted{false};  // got its 202
+  std::atomic<bool> finished{false};  // handed its result to the Convex actor
+};
+
 struct submission_args {
   judge_request req;
   std::string request_id;
@@ -25,7 +34,7 @@ struct submission_args {
   std::shared_ptr<const config> cfg;
   caf::actor convex;
   caf::actor pool;
-  caf::actor supervisor;
+  std::shared_ptr<submission_progress> progress;
   http::io_runtime* io = nullptr;  // timers (send_later)
 };
 

@@ -30,8 +30,7 @@ struct child {
   submission_kind kind = submission_kind::standard;
   steady::time_point received;
   bool has_slot = false;
-  bool accepted = false;  // got its 202
-  bool finished = false;  // handed its result to the Convex actor
+  std::shared_ptr<const submission_progress> progress;
   caf::actor handle;
 };
 
@@ -86,7 +85,9 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
   st.children.erase(it);
   st.in_flight.erase(c.submission_id);
   if (c.has_slot) --st.active;
-  if (dm.reason && c.accepted && !c.finished) {
+  bool accepted = c.progress->accepted.load(std::memory_order_acquire);
+  bool finished = c.progress->finished.load(std::memory_order_acquire);
+  if (dm.reason && accepted && !finished) {
     // The actor crashed after its 202: Convex must still get a terminal result.
     log::error("submission actor died, posting error result",
                {{"submission_id", c.submission_id}, {"request_id", c.request_id},
@@ -143,22 +144,15 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.convex = st.convex;
         args.pool = st.pool;
         args.io = st.io;
-        args.supervisor = caf::actor_cast<caf::actor>(self);
+        args.progress = std::make_shared<submission_progress>();
+        auto progress = args.progress;
         auto h = self->spawn<caf::monitored>(submission, std::move(args));
-        child c{req.submission_id, request_id, req.kind, received, decision == admission::run, false, false, h};
+        child c{req.submission_id, request_id, req.kind, received, decision == admission::run, std::move(progress), h};
         if (c.has_slot) ++st.active;
         else st.waiting.push_back(h.address());
         st.in_flight.insert(req.submission_id);
         st.children.emplace(h.address(), std::move(c));
         publish(self);
-      },
-      [self](accepted_atom) {
-        auto it = self->state.children.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
-        if (it != self->state.children.end()) it->second.accepted = true;
-      },
-      [self](finished_atom) {
-        auto it = self->state.children.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
-        if (it != self->state.children.end()) it->second.finished = true;
       },
       [self](abort_atom, std::string& reason) {
         for (auto& kv : self->state.children) self->send(kv.second.handle, abort_atom::value, reason);

@@ -24,8 +24,6 @@ using retry_atom = caf::atom_constant<caf::atom("retry")>;
 // submissions and lifecycle
 using admit_atom = caf::atom_constant<caf::atom("admit")>;
 using slot_atom = caf::atom_constant<caf::atom("slot")>;
-using accepted_atom = caf::atom_constant<caf::atom("accepted")>;
-using finished_atom = caf::atom_constant<caf::atom("finished")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using stalled_atom = caf::atom_constant<caf::atom("stalled")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
