@@ -6,6 +6,7 @@
 
 #include <caf/fwd.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <unordered_map>
@@ -21,6 +22,10 @@ class http_caller {
   explicit http_caller(http::client& client) : client_(&client) {}
 
   void call(caf::local_actor* self, http::client_request req, continuation k);
+
+  // The same call started `delay` from now by the io thread's timer: a poll costs the actor
+  // one message (the answer), not two.
+  void call_after(caf::local_actor* self, std::chrono::milliseconds delay, http::client_request req, continuation k);
 
   // From the actor's (http_done_atom, id, response) handler; unknown ids are ignored.
   void complete(std::uint64_t id, http::client_response& res);
