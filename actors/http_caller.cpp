@@ -2,28 +2,34 @@
 
 #include <caf/all.hpp>
 
-#include "messages/atoms.hpp"
 #include "http/io_runtime.hpp"
+#include "messages/atoms.hpp"
 #include "messages/http_messages.hpp"
 
 namespace cx {
+namespace {
+
+// The client's completion: back to the calling actor as a message.
+std::function<void(http::client_response)> reply_to(caf::local_actor* self, std::uint64_t id) {
+  return [me = caf::actor_cast<caf::actor>(self), id](http::client_response res) {
+    caf::anon_send(me, http_done_atom::value, id, std::move(res));
+  };
+}
+
+}  // namespace
 
 void http_caller::call(caf::local_actor* self, http::client_request req, continuation k) {
   auto id = ++next_id_;
   pending_.emplace(id, std::move(k));
-  client_->send(std::move(req), [me = caf::actor_cast<caf::actor>(self), id](http::client_response res) {
-    caf::anon_send(me, http_done_atom::value, id, std::move(res));
-  });
+  client_->send(std::move(req), reply_to(self, id));
 }
 
 void http_caller::call_after(caf::local_actor* self, std::chrono::milliseconds delay, http::client_request req,
                              continuation k) {
   auto id = ++next_id_;
   pending_.emplace(id, std::move(k));
-  client_->io().after(delay, [client = client_, me = caf::actor_cast<caf::actor>(self), id, req = std::move(req)]() mutable {
-    client->send(std::move(req), [me, id](http::client_response res) {
-      caf::anon_send(me, http_done_atom::value, id, std::move(res));
-    });
+  client_->io().after(delay, [client = client_, req = std::move(req), done = reply_to(self, id)]() mutable {
+    client->send(std::move(req), std::move(done));
   });
 }
 
