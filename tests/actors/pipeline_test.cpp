@@ -399,3 +399,15 @@ TEST_F(ServiceTest, Judge0DownIsAnError) {
   EXPECT_EQ(r["status"], "error");
   EXPECT_EQ(r["firstFailureIndex"], 0);
 }
+
+TEST_F(ServiceTest, ReadinessAnswersFromItsCacheWithinReadinessCacheMs) {
+  start({{"READINESS_CACHE_MS", "60000"}});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.call("GET", url("/readyz")).status, 200);
+  EXPECT_EQ(judge0.language_probes(), 1);
+}
+
+TEST_F(ServiceTest, ReadinessWithoutACacheProbesEveryTime) {
+  start({{"READINESS_CACHE_MS", "0"}});
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(client.call("GET", url("/readyz")).status, 200);
+  EXPECT_EQ(judge0.language_probes(), 3);
+}

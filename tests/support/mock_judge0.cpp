@@ -105,6 +105,7 @@ http::response mock_judge0::handle(const http::request& req) {
   last_auth_ = std::string(req.header_value("X-Auth-Token"));
   auto path = std::string(req.path());
   if (req.method == "GET" && path == "/languages") {
+    ++language_probes_;
     return http::response::json(200, R"j([{"id":71,"name":"Python (3.8.1)"}])j");
   }
   if (req.method == "POST" && path == "/submissions") {

@@ -51,6 +51,7 @@ class mock_judge0 {
   void reset_faults();
 
   int submits() const { return submits_; }
+  int language_probes() const { return language_probes_; }  // GET /languages, the readiness probe
   int max_in_flight() const { return max_in_flight_; }
   int in_flight() const;
   std::string last_submit_body() const;
@@ -78,6 +79,7 @@ class mock_judge0 {
   std::chrono::milliseconds delay_{0};
   bool never_finish_ = false;
   std::atomic<int> submits_{0};
+  std::atomic<int> language_probes_{0};
   std::atomic<int> max_in_flight_{0};
   std::uint64_t next_token_ = 0;
 };
