@@ -60,9 +60,10 @@ class session : public std::enable_shared_from_this<session> {
   void write(response res) {
     bool keep = keep_alive_ && !close_after_;
     auto wire = std::make_shared<std::string>(serialize_response(res, keep));
-    asio::async_write(stream_, asio::buffer(*wire), [self = shared_from_this(), wire, keep](beast::error_code ec, std::size_t) {
-      self->on_written(ec, keep);
-    });
+    asio::async_write(stream_, asio::buffer(*wire),
+                      [self = shared_from_this(), wire, keep](beast::error_code ec, std::size_t) {
+                        self->on_written(ec, keep);
+                      });
   }
 
   asio::any_io_executor executor() { return stream_.get_executor(); }

@@ -43,7 +43,7 @@ std::size_t last_code_point(std::string_view s, std::size_t end, std::uint32_t& 
 // Full Unicode lowercasing in the root locale, as JavaScript's toLowerCase does (final sigma,
 // U+0130 to two code points). nullopt when `s` is not valid UTF-8.
 std::optional<std::string> icu_to_lower(std::string_view s) {
-  if (s.size() > INT32_MAX / 4) return std::nullopt;
+  if (s.size() > INT32_MAX / 16) return std::nullopt;  // keeps every length below in int32_t
   auto n = static_cast<int32_t>(s.size());
   UErrorCode err = U_ZERO_ERROR;
   std::u16string in(s.size(), u'\0');  // UTF-16 never needs more units than UTF-8 has bytes
