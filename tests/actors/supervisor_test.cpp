@@ -1,5 +1,5 @@
-// The supervisor's crash guarantee, driven with a stand-in Convex actor. The stand-in can reach
-// a submission actor because it is the sender of the stand-in's requests.
+// The supervisor and submission backstops, driven with a stand-in Convex actor. The stand-in can
+// reach a submission actor because it is the sender of the stand-in's requests.
 #include "actors/supervisor.hpp"
 
 #include <caf/all.hpp>
@@ -25,22 +25,51 @@ struct captured_reply final : http::responder {
   void send(http::response res) override { got.set_value(std::move(res)); }
 };
 
-std::shared_ptr<const config> test_config() {
-  auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                                       {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                       {"CODE_EXEC_API_KEYS", "k"},
-                                       {"LOG_LEVEL", "error"}});
-  return std::make_shared<const config>(std::get<config>(parsed));
-}
+class SupervisorTest : public ::testing::Test {
+ protected:
+  SupervisorTest() : sys(sys_cfg.set("scheduler.max-threads", 2)) { io.start(); }
+
+  ~SupervisorTest() override {
+    for (auto& a : actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    sys.await_all_actors_done();
+    io.stop();
+  }
+
+  caf::actor start_supervisor(caf::actor convex) {
+    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
+                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
+                                         {"CODE_EXEC_API_KEYS", "k"},
+                                         {"CONVEX_TIMEOUT_MS", "100"},
+                                         {"LOG_LEVEL", "error"}});
+    auto cfg = std::make_shared<const config>(std::get<config>(parsed));
+    auto supervisor = spawn_supervisor(sys, cfg, convex, caf::actor{}, io);
+    actors = {supervisor, convex};
+    return supervisor;
+  }
+
+  // Admits one submission; the future holds the HTTP answer.
+  std::future<http::response> admit(const caf::actor& supervisor, const std::string& submission_id) {
+    judge_request req;
+    req.question_id = "q1";
+    req.submission_id = submission_id;
+    req.language_id = 71;
+    req.source_code = "print(1)";
+    auto reply = std::make_shared<captured_reply>();
+    auto answer = reply->got.get_future();
+    caf::anon_send(supervisor, admit_atom::value, req, std::string("r1"), std::chrono::steady_clock::now(),
+                   http::responder_ptr(reply));
+    return answer;
+  }
+
+  caf::actor_system_config sys_cfg;
+  caf::actor_system sys;
+  http::io_runtime io;
+  std::vector<caf::actor> actors;
+};
 
 }  // namespace
 
-TEST(Supervisor, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) {
-  caf::actor_system_config sys_cfg;
-  sys_cfg.set("scheduler.max-threads", 2);
-  caf::actor_system sys{sys_cfg};
-  http::io_runtime io;
-  io.start();
+TEST_F(SupervisorTest, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) {
   auto posted = std::make_shared<std::promise<submission_result>>();
   // Marks running, kills the submission when it asks for its testcases, records results.
   auto convex = sys.spawn([posted](caf::event_based_actor* self) -> caf::behavior {
@@ -56,17 +85,7 @@ TEST(Supervisor, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) 
         },
     };
   });
-  auto supervisor = spawn_supervisor(sys, test_config(), convex, caf::actor{}, io);
-
-  judge_request req;
-  req.question_id = "q1";
-  req.submission_id = "s-crash";
-  req.language_id = 71;
-  req.source_code = "print(1)";
-  auto reply = std::make_shared<captured_reply>();
-  auto answer = reply->got.get_future();
-  caf::anon_send(supervisor, admit_atom::value, req, std::string("r1"), std::chrono::steady_clock::now(),
-                 http::responder_ptr(reply));
+  auto answer = admit(start_supervisor(convex), "s-crash");
 
   ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(answer.get().status, 202);
@@ -77,9 +96,26 @@ TEST(Supervisor, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) 
   EXPECT_EQ(r.status, result_status::error);
   ASSERT_TRUE(r.failure);
   EXPECT_EQ(r.failure->error_message, "internal error while judging");
+}
 
-  caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
-  caf::anon_send_exit(convex, caf::exit_reason::user_shutdown);
-  sys.await_all_actors_done();
-  io.stop();
+TEST_F(SupervisorTest, AConvexActorThatNeverAnswersMarkRunningStillGetsThe502) {
+  // Takes the mark-running request and keeps it: only the submission's stall timer
+  // (CONVEX_TIMEOUT_MS + 2 s) can answer the caller.
+  auto held = std::make_shared<std::vector<caf::response_promise>>();
+  auto convex = sys.spawn([held](caf::event_based_actor* self) -> caf::behavior {
+    return {
+        [self, held](running_atom, submission_kind, std::string&) -> caf::result<convex_answer> {
+          held->push_back(self->make_response_promise<convex_answer>());
+          return held->back();
+        },
+    };
+  });
+  auto started = std::chrono::steady_clock::now();
+  auto answer = admit(start_supervisor(convex), "s-stall");
+
+  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
+  auto res = answer.get();
+  EXPECT_EQ(res.status, 502);
+  EXPECT_NE(res.body.find("Failed to mark submission as running"), std::string::npos);
+  EXPECT_GE(std::chrono::steady_clock::now() - started, 2s);
 }
