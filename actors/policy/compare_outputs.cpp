@@ -1,9 +1,10 @@
 #include "actors/policy/compare_outputs.hpp"
 
 #include <unicode/ustring.h>
+#include <unicode/utf16.h>
+#include <unicode/utf8.h>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 namespace cx {
@@ -40,30 +41,26 @@ std::size_t last_code_point(std::string_view s, std::size_t end, std::uint32_t& 
   return start;
 }
 
-// Full Unicode lowercasing in the root locale, as JavaScript's toLowerCase does (final sigma,
-// U+0130 to two code points). nullopt when `s` is not valid UTF-8.
-std::optional<std::string> icu_to_lower(std::string_view s) {
-  if (s.size() > INT32_MAX / 16) return std::nullopt;  // keeps every length below in int32_t
-  auto n = static_cast<int32_t>(s.size());
+// Appends `run` (the UTF-16 of `original`) lowercased with ICU's full mapping in the root locale,
+// as JavaScript's toLowerCase does (final sigma, U+0130 to two code points).
+void append_lower(std::string_view original, const std::u16string& run, std::string& out) {
+  if (run.empty()) return;
+  auto n = static_cast<int32_t>(run.size());
   UErrorCode err = U_ZERO_ERROR;
-  std::u16string in(s.size(), u'\0');  // UTF-16 never needs more units than UTF-8 has bytes
-  int32_t in_len = 0;
-  u_strFromUTF8(in.data(), n, &in_len, s.data(), n, &err);
-  if (U_FAILURE(err)) return std::nullopt;
-  std::u16string lower(static_cast<std::size_t>(in_len) + 16, u'\0');
-  auto lower_len = u_strToLower(lower.data(), static_cast<int32_t>(lower.size()), in.data(), in_len, "", &err);
+  std::u16string lower(run.size() + 16, u'\0');
+  auto lower_len = u_strToLower(lower.data(), static_cast<int32_t>(lower.size()), run.data(), n, "", &err);
   if (err == U_BUFFER_OVERFLOW_ERROR) {
     err = U_ZERO_ERROR;
     lower.resize(static_cast<std::size_t>(lower_len));
-    lower_len = u_strToLower(lower.data(), lower_len, in.data(), in_len, "", &err);
+    lower_len = u_strToLower(lower.data(), lower_len, run.data(), n, "", &err);
   }
-  if (U_FAILURE(err)) return std::nullopt;
-  std::string out(static_cast<std::size_t>(lower_len) * 3, '\0');
-  int32_t out_len = 0;
-  u_strToUTF8(out.data(), static_cast<int32_t>(out.size()), &out_len, lower.data(), lower_len, &err);
-  if (U_FAILURE(err)) return std::nullopt;
-  out.resize(static_cast<std::size_t>(out_len));
-  return out;
+  std::string utf8(static_cast<std::size_t>(lower_len) * 3, '\0');
+  int32_t utf8_len = 0;
+  if (U_SUCCESS(err)) {
+    u_strToUTF8(utf8.data(), static_cast<int32_t>(utf8.size()), &utf8_len, lower.data(), lower_len, &err);
+  }
+  if (U_FAILURE(err)) out.append(original);  // ICU out of memory: keep the text as it was
+  else out.append(utf8, 0, static_cast<std::size_t>(utf8_len));
 }
 
 std::string collapse_blanks(std::string_view line) {
@@ -103,14 +100,36 @@ std::string to_lower_js(std::string_view s) {
       break;
     }
   }
-  if (!ascii) {
-    if (auto lower = icu_to_lower(s)) return *lower;
+  if (ascii || s.size() > INT32_MAX / 16) {  // the bound keeps every ICU length in int32_t
+    std::string out(s);
+    for (auto& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+    }
+    return out;
   }
-  // ASCII, or invalid UTF-8: lowercase what is ASCII and keep the rest as sent.
-  std::string out(s);
-  for (auto& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  // As Boost.Locale did before: runs of valid UTF-8 are lowercased, other bytes kept as sent.
+  std::string out;
+  out.reserve(s.size());
+  std::u16string run;
+  std::size_t run_start = 0;
+  const auto n = static_cast<int32_t>(s.size());
+  for (int32_t i = 0; i < n;) {
+    const int32_t start = i;
+    UChar32 c = 0;
+    U8_NEXT(s.data(), i, n, c);
+    if (c < 0) {
+      append_lower(s.substr(run_start, static_cast<std::size_t>(start) - run_start), run, out);
+      run.clear();
+      run_start = static_cast<std::size_t>(i);
+      out.append(s.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+    } else if (c <= 0xFFFF) {
+      run.push_back(static_cast<char16_t>(c));
+    } else {
+      run.push_back(static_cast<char16_t>(U16_LEAD(c)));
+      run.push_back(static_cast<char16_t>(U16_TRAIL(c)));
+    }
   }
+  append_lower(s.substr(run_start), run, out);
   return out;
 }
 

@@ -45,6 +45,20 @@ TEST(CompareOutputs, CaseInsensitiveUsesUnicodeLowercasing) {
   EXPECT_FALSE(compare_outputs("YES", "yes", kDefault));
 }
 
+// Expectations are what Boost.Locale's to_lower gave for the same bytes.
+TEST(CompareOutputs, LowercasingKeepsBytesThatAreNotUtf8AndLowercasesTheRest) {
+  EXPECT_EQ(cx::to_lower_js("\xCE\xA3 \xC4\xB0\xC0\xA0"), "\xCF\x83 i\xCC\x87\xC0\xA0");
+  EXPECT_EQ(cx::to_lower_js("A\xFF" "B\xCE\xA3"), "a\xFF" "b\xCF\x82");
+  EXPECT_EQ(cx::to_lower_js("\xE2\x82"), "\xE2\x82");
+  EXPECT_EQ(cx::to_lower_js("\xF0\x90\x90\x80"), "\xF0\x90\x90\xA8");  // U+10400 -> U+10428
+}
+
+TEST(CompareOutputs, NormalizingTwiceChangesNothingEvenForBytesThatAreNotUtf8) {
+  output_comparison c{true, false, false};
+  auto once = normalize_output("\xCE\xA3 \xC4\xB0\xC0\xA0\n\x10uy\x01", c);
+  EXPECT_EQ(normalize_output(once, c), once);
+}
+
 TEST(CompareOutputs, TrimEndUsesTheJavaScriptWhitespaceSet) {
   EXPECT_EQ(cx::trim_end_js("x \t\n\v\f\r"), "x");
   EXPECT_EQ(cx::trim_end_js("x\xC2\xA0"), "x");            // U+00A0
