@@ -22,7 +22,8 @@ std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
 
 caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_settings cfg, steady_clock_fn clock,
                               std::shared_ptr<breaker_view> view) {
-  auto publish_if_changed = [self, view](breaker_mode before) {
+  // After every message: the view always; the metric and a log line when the mode changed.
+  auto publish = [self, view](breaker_mode before) {
     view->all_clear.store(breaker_all_clear(self->state.machine), std::memory_order_release);
     auto now = self->state.machine.mode;
     if (now == before) return;
@@ -31,22 +32,22 @@ caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_
                {{"from", to_string(before)}, {"to", to_string(now)}});
   };
   return {
-      [self, cfg, clock, publish_if_changed](allow_atom) {
+      [self, cfg, clock, publish](allow_atom) {
         auto before = self->state.machine.mode;
         bool ok = breaker_allow(self->state.machine, cfg, to_ms(clock()));
-        publish_if_changed(before);
+        publish(before);
         return ok;
       },
-      [self, cfg, clock, publish_if_changed](rejecting_atom) {
+      [self, cfg, clock, publish](rejecting_atom) {
         auto before = self->state.machine.mode;
         bool rejecting = breaker_rejecting(self->state.machine, cfg, to_ms(clock()));
-        publish_if_changed(before);
+        publish(before);
         return rejecting;
       },
-      [self, cfg, clock, publish_if_changed](record_atom, bool failure) {
+      [self, cfg, clock, publish](record_atom, bool failure) {
         auto before = self->state.machine.mode;
         breaker_record(self->state.machine, cfg, failure, to_ms(clock()));
-        publish_if_changed(before);
+        publish(before);
       },
   };
 }

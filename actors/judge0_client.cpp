@@ -95,6 +95,10 @@ http::client_request base_request(client_state* st, std::string method, std::str
   return req;
 }
 
+http::client_request poll_request(client_state* st) {
+  return base_request(st, "GET", "/submissions/" + st->token + "?base64_encoded=true&fields=*");
+}
+
 void observe(client_state* st, const char* op, const http::client_response& res, bool queue_full) {
   double secs = std::chrono::duration<double>(steady::now() - st->call_started).count();
   metrics::observe_judge0(op, result_label(res), secs);
@@ -121,7 +125,7 @@ void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_resp
 void schedule_poll(client_state* st, std::uint64_t gen) {
   auto interval = st->cfg->judge0_poll_interval;
   if (remaining(st) <= interval) return send_later(st->http.io(), st->self, interval, poll_atom::value, gen);
-  auto req = base_request(st, "GET", "/submissions/" + st->token + "?base64_encoded=true&fields=*");
+  auto req = poll_request(st);
   req.timeout = call_timeout(st, interval);
   st->call_started = steady::now() + interval;
   st->http.call_after(st->self, interval, std::move(req),
@@ -176,7 +180,7 @@ void submit(client_state* st, std::uint64_t gen) {
 void poll_now(client_state* st, std::uint64_t gen) {
   if (!current(st, gen)) return;
   if (remaining(st).count() <= 0) return fail(st, "deadline exceeded while waiting for Judge0");
-  auto req = base_request(st, "GET", "/submissions/" + st->token + "?base64_encoded=true&fields=*");
+  auto req = poll_request(st);
   req.timeout = call_timeout(st);
   st->call_started = steady::now();
   st->http.call(st->self, std::move(req), [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });

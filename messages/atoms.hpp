@@ -6,7 +6,6 @@
 namespace cx {
 
 // outbound HTTP
-using http_call_atom = caf::atom_constant<caf::atom("httpcall")>;
 using http_done_atom = caf::atom_constant<caf::atom("httpdone")>;
 // circuit breaker
 using allow_atom = caf::atom_constant<caf::atom("allow")>;

@@ -21,7 +21,6 @@ struct incoming_request {
 
 // Local messages only; these never leave the process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::incoming_request)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_response)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::responder_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::chrono::steady_clock::time_point)
