@@ -100,6 +100,13 @@ const judgeHeaders = (subject) => ({
   'X-Code-Exec-Subject': subject,
   'X-Request-Id': `smoke-${runId}-${randomUUID().slice(0, 8)}`,
 });
+// The "Hello, World!" program through POST /v1/judge against `testCases`.
+const judgeHello = (testCases) =>
+  call('/v1/judge', {
+    method: 'POST',
+    headers: judgeHeaders(`smoke-${runId}-judge`),
+    body: { languageId, sourceCode: HELLO, testCases },
+  });
 const short = (s) => (s.length > 300 ? `${s.slice(0, 300)}…` : s);
 const why = (r) => `HTTP ${r.status} ${short(r.text)}`;
 
@@ -134,18 +141,10 @@ const checks = [
     'judge',
     'judge passed: Python "Hello, World!" passes 2 testcases',
     async () => {
-      const r = await call('/v1/judge', {
-        method: 'POST',
-        headers: judgeHeaders(`smoke-${runId}-judge`),
-        body: {
-          languageId,
-          sourceCode: HELLO,
-          testCases: [
-            { stdin: '', expectedStdout: GREETING, name: 'no input' },
-            { stdin: 'ignored input\n', expectedStdout: 'Hello, World!', name: 'input ignored' },
-          ],
-        },
-      });
+      const r = await judgeHello([
+        { stdin: '', expectedStdout: GREETING, name: 'no input' },
+        { stdin: 'ignored input\n', expectedStdout: 'Hello, World!', name: 'input ignored' },
+      ]);
       expect(r.status === 200, why(r));
       expect(r.json?.status === 'passed', `status ${r.json?.status}: ${short(r.text)}`);
       const s = r.json.summary ?? {};
@@ -156,18 +155,10 @@ const checks = [
     'judge',
     'judge failed: a wrong expectation fails at index 1',
     async () => {
-      const r = await call('/v1/judge', {
-        method: 'POST',
-        headers: judgeHeaders(`smoke-${runId}-judge`),
-        body: {
-          languageId,
-          sourceCode: HELLO,
-          testCases: [
-            { stdin: '', expectedStdout: GREETING, name: 'right' },
-            { stdin: '', expectedStdout: 'Goodbye, World!\n', name: 'wrong' },
-          ],
-        },
-      });
+      const r = await judgeHello([
+        { stdin: '', expectedStdout: GREETING, name: 'right' },
+        { stdin: '', expectedStdout: 'Goodbye, World!\n', name: 'wrong' },
+      ]);
       expect(r.status === 200, why(r));
       expect(r.json?.status === 'failed', `status ${r.json?.status}: ${short(r.text)}`);
       const f = r.json.firstFailure ?? {};

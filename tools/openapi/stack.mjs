@@ -122,14 +122,7 @@ export async function startConvexDev({ secret, data = problemsFile, extraArgs = 
 }
 
 // --- judge0-lite ---------------------------------------------------------------------------
-export function haveJudge0Lite() {
-  try {
-    fs.accessSync(judge0LiteBin, fs.constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+export const haveJudge0Lite = () => isExecutable(judge0LiteBin);
 
 export async function startJudge0Lite() {
   const p = await startListening(judge0LiteBin, ['--port', '0'], { name: 'judge0-lite' });
@@ -218,9 +211,11 @@ export async function startJudge0Stub() {
 }
 
 // --- code-exec -----------------------------------------------------------------------------
-export function haveCodeExec() {
+export const haveCodeExec = () => isExecutable(codeExecBin);
+
+function isExecutable(file) {
   try {
-    fs.accessSync(codeExecBin, fs.constants.X_OK);
+    fs.accessSync(file, fs.constants.X_OK);
     return true;
   } catch {
     return false;
