@@ -59,7 +59,7 @@ class session : public std::enable_shared_from_this<session> {
   // Runs on the io thread.
   void write(response res) {
     bool keep = keep_alive_ && !close_after_;
-    auto wire = std::make_shared<std::string>(serialize_response(res, keep));
+    auto wire = std::make_shared<std::string>(serialize_response(res, keep, head_request_));
     asio::async_write(stream_, asio::buffer(*wire),
                       [self = shared_from_this(), wire, keep](beast::error_code ec, std::size_t) {
                         self->on_written(ec, keep);
@@ -74,6 +74,7 @@ class session : public std::enable_shared_from_this<session> {
     parser_->header_limit(static_cast<std::uint32_t>(opts_.max_header_bytes));
     parser_->body_limit(opts_.max_body_bytes);
     close_after_ = false;
+    head_request_ = false;
     stream_.expires_after(opts_.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code ec, std::size_t) {
@@ -131,6 +132,7 @@ class session : public std::enable_shared_from_this<session> {
     auto& msg = parser_->get();
     request req;
     req.method = std::string(msg.method_string());
+    head_request_ = msg.method() == bhttp::verb::head;
     req.target = std::string(msg.target());
     req.headers.reserve(16);
     for (const auto& f : msg) req.headers.push_back({std::string(f.name_string()), std::string(f.value())});
@@ -169,6 +171,7 @@ class session : public std::enable_shared_from_this<session> {
   std::string remote_address_;
   bool keep_alive_ = true;
   bool close_after_ = false;
+  bool head_request_ = false;  // the answer leaves its body out
 };
 
 session_responder::~session_responder() {

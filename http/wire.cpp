@@ -29,7 +29,7 @@ std::optional<std::string> serialize_request(const client_request& req, const ur
   return out;
 }
 
-std::string serialize_response(const response& res, bool keep_alive) {
+std::string serialize_response(const response& res, bool keep_alive, bool head_request) {
   namespace bhttp = boost::beast::http;
   auto status = static_cast<unsigned>(res.status);
   std::string out;
@@ -42,7 +42,8 @@ std::string serialize_response(const response& res, bool keep_alive) {
   }
   out.append("Content-Length: ").append(std::to_string(res.body.size())).append("\r\n");
   if (!keep_alive) out.append("Connection: close\r\n");
-  out.append("\r\n").append(res.body);
+  out.append("\r\n");
+  if (!head_request) out.append(res.body);
   return out;
 }
 

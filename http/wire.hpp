@@ -15,7 +15,8 @@ namespace cx::http {
 std::optional<std::string> serialize_request(const client_request& req, const url_parts& url);
 
 // Adds Content-Length, and "Connection: close" when the connection ends after this response.
-// A header whose name or value holds a line break is dropped.
-std::string serialize_response(const response& res, bool keep_alive);
+// A header whose name or value holds a line break is dropped. The answer to a HEAD request keeps
+// the Content-Length of the body it leaves out.
+std::string serialize_response(const response& res, bool keep_alive, bool head_request = false);
 
 }  // namespace cx::http

@@ -23,9 +23,10 @@ route_match match_route(std::string_view method, std::string_view path) {
   if (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   for (const auto& e : kRoutes) {
     if (e.path != path) continue;
-    // HEAD is served like GET by nothing here; keep the table strict.
-    if (e.method == method) return {e.r, 0, {}};
-    return {route::none, 405, std::string(e.method)};
+    // HEAD is served wherever GET is (RFC 9110, and Express did so); the server leaves the body out.
+    bool get = e.method == "GET";
+    if (e.method == method || (get && method == "HEAD")) return {e.r, 0, {}};
+    return {route::none, 405, get ? "GET, HEAD" : std::string(e.method)};
   }
   return {route::none, 404, {}};
 }

@@ -74,6 +74,25 @@ TEST_F(BinaryTest, UnknownRouteIsJson404AndWrongMethodIs405WithAllow) {
   EXPECT_EQ(http::find_header(na.headers, "Content-Type"), "application/json");
 }
 
+TEST_F(BinaryTest, HeadIsServedLikeGetWithoutABody) {
+  start();
+  // On one connection: were a body sent after the HEAD answer, it would come before the GET's.
+  auto raw = raw_exchange(proc->port(),
+                          "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+                          "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto second = raw.find("HTTP/1.1", 1);
+  ASSERT_NE(second, std::string::npos) << raw;
+  auto head = raw.substr(0, second);
+  EXPECT_EQ(head.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << raw;
+  EXPECT_NE(head.find("Content-Length: 11\r\n"), std::string::npos) << raw;
+  EXPECT_EQ(head.substr(head.size() - 4), "\r\n\r\n") << raw;
+  EXPECT_EQ(raw.substr(raw.size() - 11), R"({"ok":true})") << raw;
+  auto post_only = raw_exchange(proc->port(), "HEAD /v1/judge HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(post_only.rfind("HTTP/1.1 405 Method Not Allowed\r\n", 0), 0u) << post_only;
+  EXPECT_NE(post_only.find("Allow: POST\r\n"), std::string::npos) << post_only;
+  EXPECT_EQ(post_only.substr(post_only.size() - 4), "\r\n\r\n") << post_only;
+}
+
 TEST_F(BinaryTest, MissingOrWrongKeyIs401) {
   start();
   auto none = post("/v1/judge-question", "{}", {}, false);

@@ -16,7 +16,16 @@ TEST(Routing, WrongMethodIs405WithAllow) {
   auto m = match_route("GET", "/v1/judge");
   EXPECT_EQ(m.status, 405);
   EXPECT_EQ(m.allow, "POST");
-  EXPECT_EQ(match_route("DELETE", "/healthz").allow, "GET");
+  EXPECT_EQ(match_route("DELETE", "/healthz").allow, "GET, HEAD");
+}
+
+TEST(Routing, HeadReachesEveryGetRouteAndNoOther) {
+  EXPECT_EQ(match_route("HEAD", "/healthz").r, route::healthz);
+  EXPECT_EQ(match_route("HEAD", "/readyz").r, route::readyz);
+  EXPECT_EQ(match_route("HEAD", "/metrics").r, route::metrics);
+  auto m = match_route("HEAD", "/v1/judge");
+  EXPECT_EQ(m.status, 405);
+  EXPECT_EQ(m.allow, "POST");
 }
 
 TEST(Routing, UnknownPathIs404) {

@@ -61,6 +61,12 @@ TEST(WireResponse, StatusLineHeadersAndLength) {
   EXPECT_EQ(wire.find("Connection:"), std::string::npos);
 }
 
+TEST(WireResponse, AHeadAnswerKeepsTheLengthAndLeavesTheBodyOut) {
+  auto wire = serialize_response(response::json(200, R"({"ok":true})"), true, true);
+  EXPECT_EQ(wire.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(wire.substr(wire.size() - 22), "Content-Length: 11\r\n\r\n");
+}
+
 TEST(WireResponse, CloseIsAnnouncedAndBrokenHeadersDropped) {
   auto res = response::json(413, "{}");
   res.set_header("X-Request-Id", "a\r\nSet-Cookie: x");

@@ -176,6 +176,16 @@ describe('a running service (signed callbacks, small caps)', () => {
     assert.match(m.text, /code_exec_active_submissions/);
   });
 
+  test('HEAD answers like GET, without a body', async () => {
+    for (const path of ['/healthz', '/readyz', '/metrics']) {
+      const r = await call(svc.url, 'HEAD', path);
+      assert.equal(r.status, 200, path);
+      assert.equal(r.text, '', path);
+      assert.ok(Number(r.headers.get('content-length')) > 0, path);
+      conforms('HEAD', path, r);
+    }
+  });
+
   test('404 unknown route and 405 wrong method with Allow', async () => {
     const nf = await call(svc.url, 'GET', '/v2/nothing');
     assert.equal(nf.status, 404);
