@@ -127,8 +127,9 @@ config_result parse_config(const env_lookup& env) {
     c.reveal_hidden_output = r.boolean("REVEAL_HIDDEN_OUTPUT", false);
     c.api_keys = r.list("CODE_EXEC_API_KEYS");
     auto auth = r.text("CODE_EXEC_AUTH", "");
-    if (!auth.empty() && auth != "disabled" && auth != "enabled")
-      reader::fail("CODE_EXEC_AUTH", auth, "\"disabled\" or \"enabled\"");
+    // "required" is the contract's name for the default; "enabled" is kept as its alias.
+    if (!auth.empty() && auth != "disabled" && auth != "required" && auth != "enabled")
+      reader::fail("CODE_EXEC_AUTH", auth, "\"required\" or \"disabled\"");
     c.auth_disabled = auth == "disabled";
     if (c.api_keys.empty() && !c.auth_disabled)
       throw bad_value("CODE_EXEC_API_KEYS is empty: set at least one key, or CODE_EXEC_AUTH=disabled for development");
@@ -219,7 +220,7 @@ std::string describe_config(const config& c) {
       {"MAX_REQUEST_RUNTIME_MS", c.max_request_runtime.count()},
       {"REVEAL_HIDDEN_OUTPUT", c.reveal_hidden_output},
       {"CODE_EXEC_API_KEYS", masked_list(c.api_keys)},
-      {"CODE_EXEC_AUTH", c.auth_disabled ? "disabled" : "enabled"},
+      {"CODE_EXEC_AUTH", c.auth_disabled ? "disabled" : "required"},
       {"CODE_EXEC_SIGNING_SECRETS", masked_list(c.signing_secrets)},
       {"SIGNATURE_TOLERANCE_S", c.signature_tolerance.count()},
       {"CONVEX_CALLBACK_SECRET", masked(c.convex_callback_secret)},

@@ -274,8 +274,8 @@ function envRules(objs) {
     const e = (ce.c.env || []).find((x) => x.name === s);
     if (!e?.valueFrom?.secretKeyRef) problems.push(`${s} is not a secretKeyRef`);
   }
-  if (ce.env.CODE_EXEC_AUTH && !["enabled", "disabled"].includes(ce.env.CODE_EXEC_AUTH))
-    problems.push(`CODE_EXEC_AUTH=${ce.env.CODE_EXEC_AUTH} (the service accepts enabled|disabled)`);
+  if (ce.env.CODE_EXEC_AUTH && !["required", "enabled", "disabled"].includes(ce.env.CODE_EXEC_AUTH))
+    problems.push(`CODE_EXEC_AUTH=${ce.env.CODE_EXEC_AUTH} (the service accepts required|disabled, or enabled for required)`);
   if (ce.env.CODE_EXEC_AUTH === "disabled") problems.push("CODE_EXEC_AUTH=disabled is for development only");
   return { problems, note: `${vars.length} variables: contract §4${codeFile ? `, and the ${inCode} that config/config.cpp reads (${fromCode} beyond §4)` : " (config/config.cpp not found)"}; ${SECRET_VARS.length} from Secrets` };
 }

@@ -84,6 +84,20 @@ TEST(Config, NoKeysWithoutAuthDisabledStopsStartUp) {
   EXPECT_TRUE(c.auth_disabled);
 }
 
+TEST(Config, AuthTakesTheContractsRequiredOrDisabledAndNothingElse) {
+  for (const char* on : {"required", "enabled", ""}) {
+    auto env = base();
+    env["CODE_EXEC_AUTH"] = on;
+    EXPECT_FALSE(ok(env).auth_disabled) << on;
+  }
+  auto env = base();
+  env["CODE_EXEC_AUTH"] = "off";
+  auto e = error(env);
+  EXPECT_NE(e.find("CODE_EXEC_AUTH"), std::string::npos);
+  EXPECT_NE(e.find("required"), std::string::npos);
+  EXPECT_NE(cx::describe_config(ok(base())).find(R"("CODE_EXEC_AUTH":"required")"), std::string::npos);
+}
+
 TEST(Config, BadNumbersNameTheVariableAndTheExpectation) {
   auto env = base();
   env["PORT"] = "abc";
