@@ -179,8 +179,9 @@ caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> 
 }  // namespace
 
 std::chrono::milliseconds result_delivery_budget(const config& cfg) {
-  auto per_attempt = cfg.convex_timeout + std::chrono::milliseconds(kBackoffCapMs);
-  return per_attempt * cfg.callback_max_attempts;
+  // Each attempt is bounded by its timeout; a backoff (at most the cap) only comes between two.
+  return cfg.convex_timeout * cfg.callback_max_attempts +
+         std::chrono::milliseconds(kBackoffCapMs) * (cfg.callback_max_attempts - 1);
 }
 
 caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {

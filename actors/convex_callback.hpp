@@ -18,7 +18,7 @@ namespace cx {
 
 caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
 
-// How long a requester should wait for a result delivery at most.
+// How long a result delivery can take at most: every attempt's timeout and the backoffs between.
 std::chrono::milliseconds result_delivery_budget(const config& cfg);
 
 }  // namespace cx

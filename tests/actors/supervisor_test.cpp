@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <future>
+#include <map>
 
 #include "actors/submission.hpp"
 #include "config/config.hpp"
@@ -35,12 +36,13 @@ class SupervisorTest : public ::testing::Test {
     io.stop();
   }
 
-  caf::actor start_supervisor(caf::actor convex) {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"CONVEX_TIMEOUT_MS", "100"},
-                                         {"LOG_LEVEL", "error"}});
+  caf::actor start_supervisor(caf::actor convex, std::map<std::string, std::string> env = {}) {
+    env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
+                {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
+                {"CODE_EXEC_API_KEYS", "k"},
+                {"CONVEX_TIMEOUT_MS", "100"},
+                {"LOG_LEVEL", "error"}});
+    auto parsed = parse_config_from_map(env);
     auto cfg = std::make_shared<const config>(std::get<config>(parsed));
     auto supervisor = spawn_supervisor(sys, cfg, convex, caf::actor{}, io);
     actors = {supervisor, convex};
@@ -118,4 +120,44 @@ TEST_F(SupervisorTest, AConvexActorThatNeverAnswersMarkRunningStillGetsThe502) {
   EXPECT_EQ(res.status, 502);
   EXPECT_NE(res.body.find("Failed to mark submission as running"), std::string::npos);
   EXPECT_GE(std::chrono::steady_clock::now() - started, 2s);
+}
+
+TEST_F(SupervisorTest, AConvexActorThatNeverAnswersTheResultStillFreesTheSlot) {
+  // Answers mark-running, gives testcases that cannot be judged (so an error result follows at
+  // once) and keeps the result request: only the stall timer (CONVEX_TIMEOUT_MS x 1 attempt + 2 s)
+  // ends the submission, and until then it holds the only slot.
+  auto held = std::make_shared<std::vector<caf::response_promise>>();
+  auto result_asked = std::make_shared<std::promise<void>>();
+  auto convex = sys.spawn([held, result_asked](caf::event_based_actor* self) -> caf::behavior {
+    return {
+        [](running_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
+        [](fetch_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
+        [self, held, result_asked](result_atom, submission_kind, submission_result&) -> caf::result<bool> {
+          held->push_back(self->make_response_promise<bool>());
+          if (held->size() == 1) result_asked->set_value();
+          return held->back();
+        },
+    };
+  });
+  auto supervisor = start_supervisor(
+      convex, {{"CALLBACK_MAX_ATTEMPTS", "1"}, {"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "0"}});
+  auto started = std::chrono::steady_clock::now();
+  auto first = admit(supervisor, "s-held");
+  ASSERT_EQ(first.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(first.get().status, 202);
+  ASSERT_EQ(result_asked->get_future().wait_for(5s), std::future_status::ready);
+  auto refused = admit(supervisor, "s-refused");
+  ASSERT_EQ(refused.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(refused.get().status, 503);
+
+  caf::scoped_actor waiter{sys};
+  bool idle = false;
+  waiter->request(supervisor, 15s, idle_atom::value).receive([&](bool b) { idle = b; }, [](caf::error&) {});
+  EXPECT_TRUE(idle);
+  auto waited = std::chrono::steady_clock::now() - started;
+  EXPECT_GE(waited, 2s);
+  EXPECT_LT(waited, 8s);  // the budget, not the 10 s backoff cap an attempt that never comes would add
+  auto next = admit(supervisor, "s-next");
+  ASSERT_EQ(next.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(next.get().status, 202);
 }
