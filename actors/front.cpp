@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 
 #include <random>
+#include <unordered_map>
+#include <vector>
 
 #include "actors/inline_judge.hpp"
 #include "actors/policy/auth.hpp"
@@ -70,6 +72,8 @@ struct front_state {
   std::unique_ptr<memory_rate_limiter> limiter;
   bool draining = false;  // readiness off
   bool refusing = false;  // judge routes answer 503
+  std::unordered_map<caf::actor_addr, caf::actor> inline_judges;  // running, for shutdown
+  std::vector<caf::response_promise> idle_waiters;
   std::mt19937_64 rng{std::random_device{}()};
   static constexpr const char* name = "front";
 };
@@ -127,7 +131,9 @@ void after_breaker(front_actor* self, const pending_ptr& p, std::variant<judge_r
   args.reply = p->reply;
   args.cfg = st.cfg;
   args.pool = st.deps.pool;
-  self->spawn<caf::linked>(inline_judge, std::move(args));
+  // Linked, so they end with the front; monitored, so the drain can wait for them.
+  auto judge = self->spawn<caf::linked + caf::monitored>(inline_judge, std::move(args));
+  st.inline_judges.emplace(judge.address(), judge);
 }
 
 void after_rate_limit(front_actor* self, const pending_ptr& p) {
@@ -158,11 +164,7 @@ void after_rate_limit(front_actor* self, const pending_ptr& p) {
     if (err.message == "Malformed JSON body") details.clear();
     return p->reply->send(http::error_response(400, err.submission_id, err.message, details));
   }
-  if (st.refusing) {
-    auto res = http::error_response(503, "Service is shutting down");
-    res.set_header("Retry-After", "5");
-    return p->reply->send(std::move(res));
-  }
+  if (st.refusing) return p->reply->send(http::shutting_down_response());
   if (st.deps.breaker.view->clear()) return after_breaker(self, p, std::move(body));
   self->request(st.deps.breaker.actor, caf::infinite, rejecting_atom::value)
       .then(
@@ -284,6 +286,16 @@ caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_
   self->state.cfg = cfg;
   self->state.deps = std::move(deps);
   self->state.limiter = std::make_unique<memory_rate_limiter>(cfg->rate_limit_per_minute, cfg->rate_limit_burst);
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    // An inline judge that ends (even by crashing) is not the front's end: its down message counts it.
+    if (em.source == self->address()) self->quit(em.reason);
+  });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (st.inline_judges.erase(dm.source) == 0 || !st.inline_judges.empty()) return;
+    for (auto& rp : st.idle_waiters) rp.deliver(true);
+    st.idle_waiters.clear();
+  });
   return {
       [self](incoming_request& in) {
         auto p = std::make_shared<pending>();
@@ -297,6 +309,13 @@ caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_
       },
       [self](drain_atom) { self->state.draining = true; },
       [self](refuse_atom) { self->state.refusing = true; },
+      [self](idle_atom) -> caf::result<bool> {
+        if (self->state.inline_judges.empty()) return true;
+        return self->state.idle_waiters.emplace_back(self->make_response_promise<bool>());
+      },
+      [self](abort_atom, std::string& reason) {
+        for (auto& kv : self->state.inline_judges) self->send(kv.second, abort_atom::value, reason);
+      },
   };
 }
 

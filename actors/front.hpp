@@ -3,6 +3,8 @@
 // validation, draining, breaker, and hands the request on (supervisor or inline judge).
 //   (drain_atom)   readiness turns 503
 //   (refuse_atom)  new judge requests get 503
+//   (idle_atom) -> bool            answers once no inline judge (POST /v1/judge) is running
+//   (abort_atom, reason)           running inline judges answer 503 and stop
 #pragma once
 
 #include <caf/actor.hpp>

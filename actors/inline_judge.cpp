@@ -73,7 +73,13 @@ caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args)
   s->a = std::move(args);
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
   run_next(self, s);
-  return {};  // lives while its Judge0 request is pending
+  // Lives while its Judge0 request is pending; the shutdown's grace deadline can cut it short.
+  return {
+      [self, s](abort_atom, const std::string&) {
+        s->a.reply->send(http::shutting_down_response());
+        self->quit();
+      },
+  };
 }
 
 }  // namespace cx

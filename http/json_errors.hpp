@@ -13,5 +13,7 @@ response error_response(int status, std::string_view message);
 // {"status":"error","submissionId":...,"message":...,"details":<details_json>}
 response error_response(int status, std::string_view submission_id, std::string_view message,
                         std::string_view details_json);
+// 503 "Service is shutting down" with Retry-After: a judge request the draining service will not run.
+response shutting_down_response();
 
 }  // namespace cx::http
