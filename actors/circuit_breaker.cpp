@@ -5,6 +5,7 @@
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "messages/atoms.hpp"
+#include "messages/judge0_messages.hpp"
 
 namespace cx {
 namespace {
@@ -44,9 +45,9 @@ caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_
         publish(before);
         return rejecting;
       },
-      [self, cfg, clock, publish](record_atom, bool failure) {
+      [self, cfg, clock, publish](record_atom, call_outcome outcome) {
         auto before = self->state.machine.mode;
-        breaker_record(self->state.machine, cfg, failure, to_ms(clock()));
+        breaker_record(self->state.machine, cfg, outcome, to_ms(clock()));
         publish(before);
       },
   };

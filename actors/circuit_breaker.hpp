@@ -1,7 +1,7 @@
 // The circuit breaker actor guarding Judge0. Judge0 clients ask (allow_atom) -> bool before a
-// call and send (record_atom, bool failure) after it; the front asks (rejecting_atom) -> bool.
+// call and send (record_atom, call_outcome) after it; the front asks (rejecting_atom) -> bool.
 // The actor alone changes the state. After every message it publishes whether it is all clear
-// (breaker_all_clear); while it is, callers skip allow, rejecting and successful records.
+// (breaker_all_clear); while it is, callers skip allow, rejecting and records other than failures.
 // A caller may act on a view that is a message behind: a call or two more goes out as the
 // breaker opens, and a success that raced a failure does not reset the failure count.
 #pragma once

@@ -47,12 +47,6 @@ std::string result_label(const http::client_response& r) {
   return r.status >= 500 ? "5xx" : "4xx";
 }
 
-// Transport errors, timeouts and 5xx count against Judge0; queue-full 503 and 4xx do not.
-bool breaker_failure(const http::client_response& r, bool queue_full) {
-  if (!r.ok()) return true;
-  return r.status >= 500 && !queue_full;
-}
-
 std::string describe_http_failure(const char* op, const http::client_response& res) {
   if (!res.ok()) return std::string("Judge0 ") + op + " failed: " + res.error;
   auto text = judge0_error_text(res.body);
@@ -102,8 +96,9 @@ http::client_request poll_request(client_state* st) {
 void observe(client_state* st, const char* op, const http::client_response& res, bool queue_full) {
   double secs = std::chrono::duration<double>(steady::now() - st->call_started).count();
   metrics::observe_judge0(op, result_label(res), secs);
-  bool failure = breaker_failure(res, queue_full);
-  if (failure || !st->breaker.view->clear()) caf::anon_send(st->breaker.actor, record_atom::value, failure);
+  auto outcome = judge0_call_outcome(res.ok(), res.status, queue_full);
+  if (outcome == call_outcome::failure || !st->breaker.view->clear())
+    caf::anon_send(st->breaker.actor, record_atom::value, outcome);
 }
 
 void schedule_poll(client_state* st, std::uint64_t gen);

@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "actors/policy/breaker_state.hpp"
 #include "messages/judging.hpp"
 
 namespace cx {
@@ -19,3 +20,4 @@ struct judge0_job {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_job)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::call_outcome)  // (record_atom, call_outcome) to the circuit breaker

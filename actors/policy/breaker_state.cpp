@@ -32,10 +32,18 @@ bool breaker_allow(breaker_state& s, const breaker_settings& cfg, std::int64_t n
   return false;
 }
 
-void breaker_record(breaker_state& s, const breaker_settings& cfg, bool failure, std::int64_t now_ms) {
+call_outcome judge0_call_outcome(bool transport_ok, int status, bool queue_full) {
+  if (!transport_ok || (status >= 500 && !queue_full)) return call_outcome::failure;
+  if (status >= 400) return call_outcome::neutral;
+  return call_outcome::success;
+}
+
+void breaker_record(breaker_state& s, const breaker_settings& cfg, call_outcome outcome, std::int64_t now_ms) {
   refresh(s, cfg, now_ms);
+  const bool failure = outcome == call_outcome::failure;
   if (s.mode == breaker_mode::half_open) {
     if (s.trials_in_flight > 0) --s.trials_in_flight;
+    if (outcome == call_outcome::neutral) return;
     if (failure) {
       s.mode = breaker_mode::open;
       s.opened_at_ms = now_ms;
@@ -46,6 +54,7 @@ void breaker_record(breaker_state& s, const breaker_settings& cfg, bool failure,
     return;
   }
   if (s.mode == breaker_mode::open) return;  // late answers of calls started before opening
+  if (outcome == call_outcome::neutral) return;
   if (!failure) {
     s.consecutive_failures = 0;
     return;

@@ -45,7 +45,7 @@ TEST(Judge0Pool, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
           }
           return true;
         },
-        [](record_atom, bool) {},
+        [](record_atom, call_outcome) {},
     };
   });
   auto view = std::make_shared<breaker_view>();

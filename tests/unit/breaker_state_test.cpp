@@ -10,10 +10,10 @@ const breaker_settings kCfg{3, 1000, 1};
 
 TEST(BreakerState, OpensAfterConsecutiveFailures) {
   breaker_state s;
-  breaker_record(s, kCfg, true, 0);
-  breaker_record(s, kCfg, true, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_EQ(s.mode, breaker_mode::closed);
-  breaker_record(s, kCfg, true, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_EQ(s.mode, breaker_mode::open);
   EXPECT_FALSE(breaker_allow(s, kCfg, 10));
   EXPECT_TRUE(breaker_rejecting(s, kCfg, 10));
@@ -21,17 +21,17 @@ TEST(BreakerState, OpensAfterConsecutiveFailures) {
 
 TEST(BreakerState, ASuccessResetsTheCount) {
   breaker_state s;
-  breaker_record(s, kCfg, true, 0);
-  breaker_record(s, kCfg, true, 0);
-  breaker_record(s, kCfg, false, 0);
-  breaker_record(s, kCfg, true, 0);
-  breaker_record(s, kCfg, true, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::success, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_EQ(s.mode, breaker_mode::closed);
 }
 
 TEST(BreakerState, HalfOpenAfterTheOpenTimeLetsTrialsThrough) {
   breaker_state s;
-  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, true, 0);
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_TRUE(breaker_rejecting(s, kCfg, 999));
   EXPECT_FALSE(breaker_rejecting(s, kCfg, 1000));
   EXPECT_TRUE(breaker_allow(s, kCfg, 1000));
@@ -42,17 +42,46 @@ TEST(BreakerState, HalfOpenAfterTheOpenTimeLetsTrialsThrough) {
 
 TEST(BreakerState, TrialSuccessClosesTrialFailureReopens) {
   breaker_state s;
-  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, true, 0);
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, call_outcome::failure, 0);
   ASSERT_TRUE(breaker_allow(s, kCfg, 1000));
-  breaker_record(s, kCfg, false, 1001);
+  breaker_record(s, kCfg, call_outcome::success, 1001);
   EXPECT_EQ(s.mode, breaker_mode::closed);
 
-  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, true, 2000);
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, call_outcome::failure, 2000);
   ASSERT_TRUE(breaker_allow(s, kCfg, 3000));
-  breaker_record(s, kCfg, true, 3001);
+  breaker_record(s, kCfg, call_outcome::failure, 3001);
   EXPECT_EQ(s.mode, breaker_mode::open);
   EXPECT_FALSE(breaker_allow(s, kCfg, 3500));
   EXPECT_TRUE(breaker_allow(s, kCfg, 4001));
+}
+
+TEST(BreakerState, QueueFullAnd4xxCountNeitherWay) {
+  EXPECT_EQ(judge0_call_outcome(false, 0, false), call_outcome::failure);  // transport error, timeout
+  EXPECT_EQ(judge0_call_outcome(true, 500, false), call_outcome::failure);
+  EXPECT_EQ(judge0_call_outcome(true, 503, false), call_outcome::failure);
+  EXPECT_EQ(judge0_call_outcome(true, 503, true), call_outcome::neutral);  // "queue is full"
+  EXPECT_EQ(judge0_call_outcome(true, 422, false), call_outcome::neutral);
+  EXPECT_EQ(judge0_call_outcome(true, 401, false), call_outcome::neutral);
+  EXPECT_EQ(judge0_call_outcome(true, 201, false), call_outcome::success);
+
+  breaker_state s;  // a neutral answer between failures does not reset the streak
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  breaker_record(s, kCfg, call_outcome::neutral, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
+  EXPECT_EQ(s.mode, breaker_mode::open);
+}
+
+TEST(BreakerState, ANeutralTrialFreesItsSlotAndDecidesNothing) {
+  breaker_state s;
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, call_outcome::failure, 0);
+  ASSERT_TRUE(breaker_allow(s, kCfg, 1000));
+  EXPECT_FALSE(breaker_allow(s, kCfg, 1000));
+  breaker_record(s, kCfg, call_outcome::neutral, 1001);
+  EXPECT_EQ(s.mode, breaker_mode::half_open);
+  EXPECT_TRUE(breaker_allow(s, kCfg, 1002));  // the next trial decides
+  breaker_record(s, kCfg, call_outcome::success, 1003);
+  EXPECT_EQ(s.mode, breaker_mode::closed);
 }
 
 namespace {
@@ -63,7 +92,7 @@ bool same(const breaker_state& a, const breaker_state& b) {
 }  // namespace
 
 // Callers skip the actor while all clear: that must never change an answer or the state.
-TEST(BreakerState, AllClearMeansAskingAndRecordingSuccessChangeNothing) {
+TEST(BreakerState, AllClearMeansAskingAndRecordingSuccessOrNeutralChangeNothing) {
   std::uint64_t seed = 12345;
   auto next = [&seed] { return (seed = seed * 6364136223846793005ULL + 1442695040888963407ULL) >> 33; };
   breaker_state s;
@@ -77,15 +106,17 @@ TEST(BreakerState, AllClearMeansAskingAndRecordingSuccessChangeNothing) {
       EXPECT_FALSE(breaker_rejecting(s, kCfg, now));
       EXPECT_TRUE(breaker_allow(s, kCfg, now));
       EXPECT_TRUE(same(before, s));
-      breaker_record(s, kCfg, false, now);
+      breaker_record(s, kCfg, call_outcome::success, now);
+      EXPECT_TRUE(same(before, s));
+      breaker_record(s, kCfg, call_outcome::neutral, now);
       EXPECT_TRUE(same(before, s));
     } else {
       ++not_clear_seen;
     }
     switch (next() % 3) {
       case 0: breaker_allow(s, kCfg, now); break;
-      case 1: breaker_record(s, kCfg, next() % 2 == 0, now); break;
-      default: breaker_record(s, kCfg, false, now); break;
+      case 1: breaker_record(s, kCfg, static_cast<call_outcome>(next() % 3), now); break;
+      default: breaker_record(s, kCfg, call_outcome::success, now); break;
     }
   }
   EXPECT_GT(clear_seen, 100);
@@ -95,11 +126,11 @@ TEST(BreakerState, AllClearMeansAskingAndRecordingSuccessChangeNothing) {
 TEST(BreakerState, NotAllClearAfterAFailureOrWhenOpen) {
   breaker_state s;
   EXPECT_TRUE(breaker_all_clear(s));
-  breaker_record(s, kCfg, true, 0);
+  breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_FALSE(breaker_all_clear(s));
-  breaker_record(s, kCfg, false, 0);
+  breaker_record(s, kCfg, call_outcome::success, 0);
   EXPECT_TRUE(breaker_all_clear(s));
-  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, true, 0);
+  for (int i = 0; i < 3; ++i) breaker_record(s, kCfg, call_outcome::failure, 0);
   EXPECT_EQ(s.mode, breaker_mode::open);
   EXPECT_FALSE(breaker_all_clear(s));
 }
