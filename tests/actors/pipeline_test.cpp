@@ -128,6 +128,7 @@ TEST_F(ServiceTest, WrongShapeFromConvexIsTheDocumentedError) {
   convex.add_question("q", R"({"question":{"_id":"q"},"testCases":[]})");
   auto r = judge("q", "s-shape");
   EXPECT_EQ(r["status"], "error");
+  EXPECT_FALSE(r.contains("firstFailureIndex"));
   EXPECT_EQ(r["firstFailure"].as_object()["errorMessage"], "invalid testcases response from Convex");
 }
 
@@ -136,6 +137,7 @@ TEST_F(ServiceTest, TooManyTestcasesFromConvexIsAnError) {
   convex.add_echo_question("q", 3);
   auto r = judge("q", "s-many");
   EXPECT_EQ(r["status"], "error");
+  EXPECT_FALSE(r.contains("firstFailureIndex"));
   EXPECT_NE(std::string(r["firstFailure"].as_object()["errorMessage"].as_string()).find("MAX_TESTCASES"),
             std::string::npos);
   EXPECT_EQ(judge0.submits(), 0);

@@ -50,6 +50,18 @@ TEST(Config, DefaultsFollowTheContract) {
   EXPECT_EQ(c.shutdown_delay.count(), 5000);
   EXPECT_EQ(c.shutdown_grace.count(), 130000);
   EXPECT_EQ(c.readiness_timeout.count(), 2000);
+  EXPECT_EQ(c.judge0_max_cpu_time_limit, 15);
+  EXPECT_EQ(c.judge0_max_wall_time_limit, 20);
+  EXPECT_EQ(c.judge0_max_memory_limit_kb, 512000);
+  EXPECT_EQ(c.convex_health_path, "/");
+  EXPECT_EQ(c.max_stdin_bytes, 1048576u);
+  EXPECT_FALSE(c.reveal_hidden_output);
+  EXPECT_EQ(c.signature_tolerance.count(), 300);
+  EXPECT_EQ(c.rate_backend, cx::rate_limit_backend::memory);
+  EXPECT_EQ(c.redis_url, "redis://127.0.0.1:6379");
+  EXPECT_EQ(c.breaker_open.count(), 10000);
+  EXPECT_EQ(c.readiness_cache.count(), 2000);
+  EXPECT_EQ(c.log_level, "info");
 }
 
 TEST(Config, TrailingSlashesOfUrlsAreIgnored) {

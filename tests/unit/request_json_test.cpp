@@ -54,6 +54,7 @@ TEST(JudgeRequest, EachFieldIsTyped) {
   EXPECT_TRUE(has_issue(e, "sourceCode"));
   EXPECT_TRUE(has_issue(e, "submissionKind"));
   EXPECT_EQ(e.submission_id, "");  // echoed only when it is a string
+  EXPECT_TRUE(has_issue(refused(R"({"questionId":"q","submissionId":"","languageId":71,"sourceCode":""})"), "submissionId"));
 }
 
 TEST(JudgeRequest, LanguageIdMustBeAPositiveInteger) {
