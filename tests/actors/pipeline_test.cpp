@@ -28,6 +28,8 @@ TEST_F(ServiceTest, AllTestcasesPassedPostsPassedWithCounts) {
   EXPECT_FALSE(r.contains("firstFailure"));
   EXPECT_FALSE(r.contains("firstFailureIndex"));
   EXPECT_TRUE(r["durationMs"].is_int64());
+  EXPECT_EQ(judge0.last_submit_target(), "/submissions?base64_encoded=true&wait=false");
+  EXPECT_EQ(judge0.last_poll_target(), "/submissions/tok-3?base64_encoded=true&fields=*");
   EXPECT_EQ(judge0.submits(), 3);
   auto running = convex.calls("/coding/submission-running");
   ASSERT_EQ(running.size(), 1u);

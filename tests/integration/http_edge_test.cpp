@@ -3,6 +3,8 @@
 
 #include <boost/asio.hpp>
 
+#include <sstream>
+
 #include "actors/policy/signing.hpp"
 
 using namespace cx;
@@ -219,6 +221,37 @@ TEST_F(BinaryTest, MetricsExposeEveryContractMetric) {
                            "code_exec_rate_limited_total", "code_exec_build_info"}) {
     EXPECT_NE(res.body.find(name), std::string::npos) << name;
   }
+}
+
+TEST_F(BinaryTest, MetricsCarryTheContractLabelsAfterAJudgedSubmission) {
+  start();
+  convex.add_echo_question("q", 1);
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "labels-1")).status, 202);
+  convex.wait_results(1, std::chrono::seconds(10));
+  std::string text;  // the result's callback is counted once its answer is back, just after Convex has it
+  EXPECT_TRUE(eventually([&] {
+    text = client.call("GET", proc->url() + "/metrics").body;
+    return text.find(R"(route="/coding/submission-result")") != std::string::npos;
+  }));
+  // A sample line of `name` that carries every one of `labels` and a value above zero.
+  auto has = [&text](const std::string& name, std::initializer_list<std::string> labels) {
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.rfind(name + "{", 0) != 0) continue;
+      bool all = true;
+      for (const auto& l : labels) all = all && line.find(l) != std::string::npos;
+      if (all && std::stod(line.substr(line.rfind(' ') + 1)) > 0) return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(has("code_exec_submissions_total", {R"(outcome="passed")"})) << text;
+  EXPECT_TRUE(has("code_exec_http_requests_total", {R"(route="/v1/judge-question")", R"(code="202")"})) << text;
+  EXPECT_TRUE(has("code_exec_http_request_duration_seconds_count", {R"(route="/v1/judge-question")"})) << text;
+  EXPECT_TRUE(has("code_exec_judge0_requests_total", {R"(op="submit")", R"(result="ok")"})) << text;
+  EXPECT_TRUE(has("code_exec_judge0_requests_total", {R"(op="poll")", R"(result="ok")"})) << text;
+  EXPECT_TRUE(has("code_exec_judge0_request_duration_seconds_count", {R"(op="poll")"})) << text;
+  for (const char* route : {"/coding/submission-running", "/coding/testcases", "/coding/submission-result"})
+    EXPECT_TRUE(has("code_exec_callbacks_total", {std::string("route=\"") + route + "\"", R"(result="ok")"})) << route;
 }
 
 TEST_F(BinaryTest, MetricsPassPromtoolCheck) {

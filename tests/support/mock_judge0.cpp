@@ -95,6 +95,16 @@ std::string mock_judge0::last_submit_body() const {
   return last_submit_body_;
 }
 
+std::string mock_judge0::last_submit_target() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_submit_target_;
+}
+
+std::string mock_judge0::last_poll_target() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return last_poll_target_;
+}
+
 std::string mock_judge0::last_auth_token() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_auth_;
@@ -110,6 +120,7 @@ http::response mock_judge0::handle(const http::request& req) {
   }
   if (req.method == "POST" && path == "/submissions") {
     last_submit_body_ = req.body;
+    last_submit_target_ = req.target;
     if (submit_fault_count_ > 0) {
       --submit_fault_count_;
       return http::response::json(submit_fault_status_, submit_fault_body_);
@@ -128,6 +139,7 @@ http::response mock_judge0::handle(const http::request& req) {
     return http::response::json(201, boost::json::serialize(boost::json::object{{"token", token}}));
   }
   if (req.method == "GET" && path.rfind("/submissions/", 0) == 0) {
+    last_poll_target_ = req.target;
     if (poll_fault_count_ > 0) {
       --poll_fault_count_;
       return http::response::json(poll_fault_status_, poll_fault_body_);

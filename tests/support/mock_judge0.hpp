@@ -56,6 +56,8 @@ class mock_judge0 {
   int in_flight() const;
   std::string last_submit_body() const;
   std::string last_auth_token() const;
+  std::string last_submit_target() const;  // path and query of the last POST /submissions
+  std::string last_poll_target() const;    // path and query of the last GET /submissions/{token}
 
  private:
   http::response handle(const http::request& req);
@@ -76,6 +78,7 @@ class mock_judge0 {
   std::map<std::string, entry> entries_;
   int submit_fault_status_ = 0, submit_fault_count_ = 0, poll_fault_status_ = 0, poll_fault_count_ = 0;
   std::string submit_fault_body_, poll_fault_body_, last_submit_body_, last_auth_;
+  std::string last_submit_target_, last_poll_target_;
   std::chrono::milliseconds delay_{0};
   bool never_finish_ = false;
   std::atomic<int> submits_{0};
