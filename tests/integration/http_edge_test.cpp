@@ -155,9 +155,19 @@ TEST_F(BinaryTest, RateLimitAnswers429WithHeaders) {
   EXPECT_EQ(third.status, 429);
   EXPECT_FALSE(http::find_header(third.headers, "Retry-After").empty());
   EXPECT_NE(std::string(http::find_header(third.headers, "RateLimit")).find("r=0"), std::string::npos);
-  // another subject has its own bucket
+  // another subject, and another API key, each have their own bucket
   EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Subject", "user-2"}}).status, 400);
+  EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Key", "key-b"}}, false).status, 400);
   EXPECT_NE(client.call("GET", proc->url() + "/metrics").body.find("code_exec_rate_limited_total 1"), std::string::npos);
+}
+
+TEST_F(BinaryTest, AuthDisabledServesWithoutAKeyAndLimitsByClientAddress) {
+  start({{"CODE_EXEC_API_KEYS", ""}, {"CODE_EXEC_AUTH", "disabled"}, {"RATE_LIMIT_BURST", "1"},
+         {"RATE_LIMIT_PER_MINUTE", "1"}});
+  EXPECT_NE(proc->all_output().find("CODE_EXEC_AUTH=disabled"), std::string::npos) << proc->all_output();
+  EXPECT_EQ(post("/v1/judge-question", "{}", {}, false).status, 400);  // past auth, refused as a body
+  EXPECT_EQ(post("/v1/judge-question", "{}", {}, false).status, 429);  // the same client address
+  EXPECT_EQ(post("/v1/judge-question", "{}", {{"X-Code-Exec-Subject", "user-2"}}, false).status, 400);
 }
 
 TEST_F(BinaryTest, SignedRequestsAreVerifiedBothWays) {
