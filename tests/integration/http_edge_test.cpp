@@ -146,6 +146,29 @@ TEST_F(BinaryTest, SourceCapIs400WithMaxBytes) {
   EXPECT_EQ(parse(res.body)["details"].as_object()["maxBytes"], 10);
 }
 
+// Contract §5: 404 → 405 → 401 → 429 → 413 → 415 → 400. Each request breaks every later rule too,
+// so the answer names the first rule broken.
+TEST_F(BinaryTest, ChecksComeInTheContractsOrder) {
+  start({{"MAX_BODY_BYTES", "2048"}, {"RATE_LIMIT_BURST", "1"}, {"RATE_LIMIT_PER_MINUTE", "1"}});
+  const std::string big(4096, 'x');
+  auto send = [&](const char* method, const char* path, bool key, const std::string& subject) {
+    http::header_list h{{"Content-Type", "text/plain"}, {"X-Code-Exec-Subject", subject}};
+    if (key) h.push_back({"X-Code-Exec-Key", "key-a"});
+    return client.call(method, proc->url() + path, big, h).status;
+  };
+  EXPECT_EQ(send("POST", "/v1/nothing", false, "a"), 404);
+  EXPECT_EQ(send("GET", "/v1/judge-question", false, "a"), 405);
+  EXPECT_EQ(send("POST", "/v1/judge-question", false, "a"), 401);
+  EXPECT_EQ(send("POST", "/v1/judge-question", true, "a"), 413);  // takes subject a's one token
+  EXPECT_EQ(send("POST", "/v1/judge-question", true, "a"), 429);
+  auto typed = client.call("POST", proc->url() + "/v1/judge-question", "{}",
+                           {{"Content-Type", "text/plain"}, {"X-Code-Exec-Key", "key-a"}, {"X-Code-Exec-Subject", "b"}});
+  EXPECT_EQ(typed.status, 415);
+  auto invalid = client.call("POST", proc->url() + "/v1/judge-question", "{",
+                             {{"Content-Type", "application/json"}, {"X-Code-Exec-Key", "key-a"}, {"X-Code-Exec-Subject", "c"}});
+  EXPECT_EQ(invalid.status, 400);
+}
+
 TEST_F(BinaryTest, RateLimitAnswers429WithHeaders) {
   start({{"RATE_LIMIT_BURST", "2"}, {"RATE_LIMIT_PER_MINUTE", "1"}});
   EXPECT_EQ(post("/v1/judge-question", "{}").status, 400);

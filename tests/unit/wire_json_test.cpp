@@ -41,6 +41,30 @@ TEST(QuestionSet, WrongShapeIsTheDocumentedError) {
             invalid);
 }
 
+TEST(QuestionSet, EachRequiredFieldMissingOrMistypedIsTheDocumentedError) {
+  const std::string valid = testcases(R"([{"visibility":"public","stdin":"1","expectedStdout":"1","_id":"a"}])");
+  ASSERT_TRUE(std::holds_alternative<question_set>(parse_question_set(valid, kCaps)));
+  const std::pair<std::string, std::string> changes[] = {
+      {R"("timeLimitSeconds":2,)", ""},          {R"("timeLimitSeconds":2,)", R"("timeLimitSeconds":"2",)"},
+      {R"("memoryLimitMb":128,)", ""},           {R"("memoryLimitMb":128,)", R"("memoryLimitMb":"128",)"},
+      {R"("trimOutputs":true,)", ""},            {R"("trimOutputs":true,)", R"("trimOutputs":1,)"},
+      {R"("normalizeWhitespace":false,)", ""},   {R"("normalizeWhitespace":false,)", R"("normalizeWhitespace":"no",)"},
+      {R"(,"caseSensitive":true)", ""},          {R"("caseSensitive":true)", R"("caseSensitive":null)"},
+      {R"("stdin":"1",)", ""},                   {R"("stdin":"1",)", R"("stdin":1,)"},
+      {R"("expectedStdout":"1",)", ""},          {R"("expectedStdout":"1",)", R"("expectedStdout":[],)"},
+      {R"("visibility":"public",)", ""},         {R"("visibility":"public",)", R"("visibility":true,)"},
+  };
+  for (const auto& [from, to] : changes) {
+    auto doc = valid;
+    auto at = doc.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    doc.replace(at, from.size(), to);
+    auto r = parse_question_set(doc, kCaps);
+    ASSERT_TRUE(std::holds_alternative<std::string>(r)) << from << " -> " << to;
+    EXPECT_EQ(std::get<std::string>(r), "invalid testcases response from Convex") << from << " -> " << to;
+  }
+}
+
 TEST(QuestionSet, NoTestcasesOrTooManyOrTooLargeStdinAreErrors) {
   EXPECT_NE(std::get<std::string>(parse_question_set(testcases("[]"), kCaps)).find("no testcases"), std::string::npos);
   std::string four = R"([{"visibility":"public","stdin":"","expectedStdout":""},{"visibility":"public","stdin":"","expectedStdout":""},
