@@ -225,6 +225,18 @@ TEST_F(ServiceTest, ResultIsRetriedUntilConvexAcceptsItOnce) {
   EXPECT_EQ(convex.accepted_results()["s-retry"], 1);
 }
 
+TEST_F(ServiceTest, AResult429IsRetriedAfterItsRetryAfter) {
+  start();
+  convex.add_echo_question("q", 1);
+  convex.fail("/coding/submission-result", 429, 1, {}, "1");
+  auto started = std::chrono::steady_clock::now();
+  auto r = judge("q", "s-429");
+  EXPECT_EQ(r["status"], "passed");
+  EXPECT_EQ(convex.calls("/coding/submission-result").size(), 2u);
+  // Without the header the first retry waits at most the 200 ms backoff base.
+  EXPECT_GE(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+}
+
 TEST_F(ServiceTest, PersonalizedSubmissionsUseThePersonalizedRoutes) {
   start();
   convex.add_echo_question("q", 1);

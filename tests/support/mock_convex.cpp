@@ -34,7 +34,9 @@ mock_convex::mock_convex() {
             calls_.push_back(call);
           }
           changed_.notify_all();
-          reply->send(http::response::json(f.status, R"({"error":"injected"})"));
+          auto res = http::response::json(f.status, R"({"error":"injected"})");
+          if (!f.retry_after.empty()) res.set_header("Retry-After", f.retry_after);
+          reply->send(std::move(res));
           return;
         }
         reply->send(handle(req, call));
@@ -81,9 +83,10 @@ void mock_convex::add_echo_question(const std::string& id, int count, bool hidde
   add_question(id, boost::json::serialize(q));
 }
 
-void mock_convex::fail(const std::string& route, int status, int count, std::chrono::milliseconds delay) {
+void mock_convex::fail(const std::string& route, int status, int count, std::chrono::milliseconds delay,
+                       std::string retry_after) {
   std::lock_guard<std::mutex> lock(mutex_);
-  faults_[route] = fault{status, count, delay};
+  faults_[route] = fault{status, count, delay, std::move(retry_after)};
 }
 
 void mock_convex::reset_faults() {

@@ -34,8 +34,10 @@ class mock_convex {
   void add_question(const std::string& id, const std::string& testcases_json);
   // Public testcases each expecting its stdin echoed; `hidden` marks the last one hidden.
   void add_echo_question(const std::string& id, int count, bool hidden_last = false);
-  // The next `count` calls to `route` answer `status` (0 = hang for `delay`).
-  void fail(const std::string& route, int status, int count, std::chrono::milliseconds delay = {});
+  // The next `count` calls to `route` answer `status` (0 = hang for `delay`), with a Retry-After
+  // header when `retry_after` is not empty.
+  void fail(const std::string& route, int status, int count, std::chrono::milliseconds delay = {},
+            std::string retry_after = {});
   void reset_faults();
 
   std::vector<recorded_call> calls(const std::string& route) const;
@@ -52,6 +54,7 @@ class mock_convex {
     int status = 0;
     int count = 0;
     std::chrono::milliseconds delay{0};
+    std::string retry_after;
   };
 
   http::io_runtime io_;
