@@ -65,6 +65,26 @@ TEST_F(BinaryTest, ReadyzNamesTheFailedDependency) {
   EXPECT_EQ(o["convex"].as_object()["ok"], true);
 }
 
+TEST_F(BinaryTest, ReadyzCountsConvexBelow500AsReachableAndNeedsJudge0s2xx) {
+  start({{"CONVEX_HEALTH_PATH", "/health-check"}, {"READINESS_CACHE_MS", "0"}});
+  convex.fail("/health-check", 404, 1);
+  auto res = client.call("GET", proc->url() + "/readyz");
+  EXPECT_EQ(res.status, 200) << res.body;
+  EXPECT_EQ(convex.calls("/health-check").size(), 1u);  // CONVEX_HEALTH_PATH is the path probed
+
+  convex.fail("/health-check", 500, 1);
+  res = client.call("GET", proc->url() + "/readyz");
+  EXPECT_EQ(res.status, 503) << res.body;
+  EXPECT_EQ(parse(res.body)["convex"].as_object()["ok"], false);
+  EXPECT_EQ(parse(res.body)["judge0"].as_object()["ok"], true);
+
+  judge0.fail_languages(401);
+  res = client.call("GET", proc->url() + "/readyz");
+  EXPECT_EQ(res.status, 503) << res.body;
+  EXPECT_EQ(parse(res.body)["judge0"].as_object()["ok"], false);
+  EXPECT_EQ(parse(res.body)["convex"].as_object()["ok"], true);
+}
+
 TEST_F(BinaryTest, UnknownRouteIsJson404AndWrongMethodIs405WithAllow) {
   start();
   auto nf = client.call("GET", proc->url() + "/nope");

@@ -59,6 +59,11 @@ void mock_judge0::fail_submits(int status, std::string body, int count) {
   submit_fault_count_ = count;
 }
 
+void mock_judge0::fail_languages(int status) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  languages_status_ = status;
+}
+
 void mock_judge0::fail_polls(int status, std::string body, int count) {
   std::lock_guard<std::mutex> lock(mutex_);
   poll_fault_status_ = status;
@@ -116,6 +121,7 @@ http::response mock_judge0::handle(const http::request& req) {
   auto path = std::string(req.path());
   if (req.method == "GET" && path == "/languages") {
     ++language_probes_;
+    if (languages_status_ != 200) return http::response::json(languages_status_, R"({"error":"injected"})");
     return http::response::json(200, R"j([{"id":71,"name":"Python (3.8.1)"}])j");
   }
   if (req.method == "POST" && path == "/submissions") {

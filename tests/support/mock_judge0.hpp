@@ -45,6 +45,7 @@ class mock_judge0 {
   // Every POST /submissions answers this status and body (0 = normal behaviour).
   void fail_submits(int status, std::string body, int count = 1 << 30);
   void fail_polls(int status, std::string body, int count = 1 << 30);
+  void fail_languages(int status);  // GET /languages answers `status` from now on
   // Delay before answering any request (a hang when longer than the client's timeout).
   void delay(std::chrono::milliseconds d);
   void never_finish(bool on);  // submissions stay In Queue forever
@@ -83,6 +84,7 @@ class mock_judge0 {
   bool never_finish_ = false;
   std::atomic<int> submits_{0};
   std::atomic<int> language_probes_{0};
+  int languages_status_ = 200;
   std::atomic<int> max_in_flight_{0};
   std::uint64_t next_token_ = 0;
 };
