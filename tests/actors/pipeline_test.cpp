@@ -164,6 +164,17 @@ TEST_F(ServiceTest, Judge0QueueFullIsRetriedNotFailed) {
   EXPECT_EQ(r["status"], "passed");
 }
 
+TEST_F(ServiceTest, QueueFullAnd4xxDoNotOpenTheBreaker) {
+  start({{"BREAKER_FAILURE_THRESHOLD", "1"}, {"BREAKER_OPEN_MS", "60000"}});
+  convex.add_echo_question("q", 1);
+  judge0.fail_submits(503, R"({"error":"queue is full"})", 1);
+  EXPECT_EQ(judge("q", "s-full")["status"], "passed");
+  judge0.fail_submits(422, R"({"language_id":["language with id 71 doesn't exist"]})", 1);
+  EXPECT_EQ(judge("q", "s-422")["status"], "error");
+  EXPECT_EQ(judge("q", "s-after")["status"], "passed");  // a 502 "Judge0 unavailable" had the breaker opened
+  EXPECT_NE(client.call("GET", url("/metrics")).body.find("code_exec_circuit_breaker_state 0"), std::string::npos);
+}
+
 TEST_F(ServiceTest, Judge0ServerErrorIsAnErrorAtTheTestcase) {
   start();
   convex.add_echo_question("q", 1);
@@ -299,6 +310,19 @@ TEST_F(ServiceTest, BreakerOpensAndFailsFastBeforeAnyConvexCall) {
   EXPECT_EQ(parse(res.body)["message"], "Judge0 unavailable");
   EXPECT_EQ(convex.calls("/coding/submission-running").size(), before);
   EXPECT_NE(client.call("GET", url("/metrics")).body.find("code_exec_circuit_breaker_state 1"), std::string::npos);
+}
+
+TEST_F(ServiceTest, ABreakerThatOpensMidSubmissionGivesAnErrorAtTheNextTestcase) {
+  start({{"BREAKER_FAILURE_THRESHOLD", "1"}, {"BREAKER_OPEN_MS", "60000"}});
+  convex.add_echo_question("q", 2);
+  judge0.fail_polls(500, R"({"error":"blip"})", 1);  // opens the breaker; the poll is retried and passes
+  auto r = judge("q", "s-opened");
+  EXPECT_EQ(r["status"], "error");
+  EXPECT_EQ(r["firstFailureIndex"], 1);
+  EXPECT_EQ(r["passedCount"], 1);
+  EXPECT_NE(std::string(r["firstFailure"].as_object()["errorMessage"].as_string()).find("circuit breaker open"),
+            std::string::npos);
+  EXPECT_EQ(judge0.submits(), 1);
 }
 
 TEST_F(ServiceTest, CallbacksAreSignedWhenASecretIsSet) {
