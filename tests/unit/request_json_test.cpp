@@ -105,3 +105,47 @@ TEST(InlineJudgeRequest, TestcaseCapsApplyAtOnce) {
   auto none = parse_inline_judge_request(R"({"languageId":71,"sourceCode":"","testCases":[]})", kCaps);
   EXPECT_TRUE(std::holds_alternative<request_error>(none));
 }
+
+TEST(InlineJudgeRequest, ComparisonDefaultsAreTrimOnlyAndCaseSensitive) {
+  auto r = parse_inline_judge_request(
+      R"({"languageId":71,"sourceCode":"x","testCases":[{"stdin":"1","expectedStdout":"1"}]})", kCaps);
+  ASSERT_TRUE(std::holds_alternative<inline_judge_request>(r));
+  const auto& c = std::get<inline_judge_request>(r).comparison;
+  EXPECT_TRUE(c.trim_outputs);
+  EXPECT_FALSE(c.normalize_whitespace);
+  EXPECT_TRUE(c.case_sensitive);
+  EXPECT_FALSE(std::get<inline_judge_request>(r).cpu_seconds);  // absent limits are not sent
+}
+
+TEST(InlineJudgeRequest, EachNestedRuleNamesItsPath) {
+  const std::string valid =
+      R"({"languageId":71,"sourceCode":"x","testCases":[{"stdin":"1","expectedStdout":"1","name":"a"}],)"
+      R"("limits":{"cpuTimeSeconds":1,"memoryMb":64,"wallTimeSeconds":2},)"
+      R"("outputComparison":{"trimOutputs":true,"normalizeWhitespace":false,"caseSensitive":true}})";
+  ASSERT_TRUE(std::holds_alternative<inline_judge_request>(parse_inline_judge_request(valid, kCaps)));
+  const struct {
+    std::string from, to, path;
+  } cases[] = {
+      {R"("name":"a")", R"("name":"a","x":1)", "testCases.0"},
+      {R"("name":"a")", R"("name":5)", "testCases.0.name"},
+      {R"("stdin":"1",)", "", "testCases.0.stdin"},
+      {R"("expectedStdout":"1",)", "", "testCases.0.expectedStdout"},
+      {R"("expectedStdout":"1",)", R"("expectedStdout":null,)", "testCases.0.expectedStdout"},
+      {R"("wallTimeSeconds":2})", R"("wallTimeSeconds":2,"x":1})", "limits"},
+      {R"("cpuTimeSeconds":1,)", R"("cpuTimeSeconds":0,)", "limits.cpuTimeSeconds"},
+      {R"("memoryMb":64,)", R"("memoryMb":-1,)", "limits.memoryMb"},
+      {R"("wallTimeSeconds":2})", R"("wallTimeSeconds":"2"})", "limits.wallTimeSeconds"},
+      {R"("caseSensitive":true})", R"("caseSensitive":true,"x":1})", "outputComparison"},
+      {R"("caseSensitive":true})", R"("caseSensitive":"no"})", "outputComparison.caseSensitive"},
+      {R"("trimOutputs":true,)", R"("trimOutputs":1,)", "outputComparison.trimOutputs"},
+  };
+  for (const auto& c : cases) {
+    auto doc = valid;
+    auto at = doc.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    doc.replace(at, c.from.size(), c.to);
+    auto r = parse_inline_judge_request(doc, kCaps);
+    ASSERT_TRUE(std::holds_alternative<request_error>(r)) << c.to;
+    EXPECT_TRUE(has_issue(std::get<request_error>(r), c.path)) << c.to << " should name " << c.path;
+  }
+}
