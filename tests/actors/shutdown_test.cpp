@@ -89,3 +89,17 @@ TEST_F(ServiceTest, GraceDeadlineAnswersARunningInlineJudgeWith503) {
   EXPECT_EQ(parse(res.body)["message"], "Service is shutting down");
   ASSERT_TRUE(eventually([&] { return drained.load(); }, std::chrono::seconds(10)));
 }
+
+TEST_F(ServiceTest, TheGraceCountsFromTheSignalNotFromTheEndOfTheDelay) {
+  start({{"SHUTDOWN_DELAY_MS", "1000"}, {"SHUTDOWN_GRACE_MS", "1200"}});
+  convex.add_echo_question("q", 1);
+  judge0.never_finish(true);
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "g-from-signal")).status, 202);
+  auto signalled = std::chrono::steady_clock::now();
+  service->begin_shutdown();
+  ASSERT_TRUE(eventually([&] { return convex.accepted_results().count("g-from-signal") == 1; }));
+  auto took = std::chrono::steady_clock::now() - signalled;
+  EXPECT_GE(took, std::chrono::milliseconds(1200));
+  EXPECT_LT(took, std::chrono::milliseconds(2000));  // counted from the delay's end it would be 2.2 s
+  EXPECT_EQ(parse(convex.last_result_body("g-from-signal"))["status"], "error");
+}
