@@ -107,6 +107,21 @@ TEST_F(ServiceTest, HiddenTestcaseFailureRevealsOnlyTheVerdictName) {
   EXPECT_FALSE(r.contains("stderr"));
 }
 
+TEST_F(ServiceTest, RevealHiddenOutputAddsActualOutputAndStderrButNeverTheInput) {
+  start({{"REVEAL_HIDDEN_OUTPUT", "true"}});
+  convex.add_echo_question("q", 2, true);
+  judge0.script([](const judge0_submission& s) {
+    return s.stdin_text == "line 1\n" ? verdict(11, "partial\n", std::string("secret trace")) : verdict(3, s.stdin_text);
+  });
+  auto r = judge("q", "s-reveal");
+  EXPECT_EQ(r["status"], "failed");
+  auto f = r["firstFailure"].as_object();
+  EXPECT_EQ(f["actualOutput"], "partial\n");
+  EXPECT_FALSE(f.contains("stdin"));
+  EXPECT_FALSE(f.contains("expectedOutput"));
+  EXPECT_EQ(r["stderr"], "secret trace");
+}
+
 TEST_F(ServiceTest, Judge0InternalErrorIsAnErrorNotAWrongAnswer) {
   start();
   convex.add_echo_question("q", 2);
