@@ -65,7 +65,10 @@ TEST(CompareOutputs, TrimEndUsesTheJavaScriptWhitespaceSet) {
   EXPECT_EQ(cx::trim_end_js("x\xEF\xBB\xBF"), "x");        // U+FEFF
   EXPECT_EQ(cx::trim_end_js("x\xE3\x80\x80"), "x");        // U+3000
   EXPECT_EQ(cx::trim_end_js("x\xE2\x80\x8A\xE2\x80\xA8"), "x");  // U+200A, U+2028
+  // U+1680, U+2000, U+2029, U+202F, U+205F
+  EXPECT_EQ(cx::trim_end_js("x\xE1\x9A\x80\xE2\x80\x80\xE2\x80\xA9\xE2\x80\xAF\xE2\x81\x9F"), "x");
   EXPECT_EQ(cx::trim_end_js("x\xE2\x80\x8B"), "x\xE2\x80\x8B");  // U+200B is not whitespace
+  EXPECT_EQ(cx::trim_end_js("x\xE1\xA0\x8E"), "x\xE1\xA0\x8E");  // nor U+180E since Unicode 6.3
   EXPECT_EQ(cx::trim_end_js("x\x85"), "x\x85");             // a stray byte stays
 }
 
