@@ -429,6 +429,19 @@ TEST_F(ServiceTest, ConvexDownForTheResultIsCountedAsUndelivered) {
   EXPECT_TRUE(convex.accepted_results().empty());
 }
 
+TEST_F(ServiceTest, AResultPostThatTimesOutIsRetriedWithTheSameIdempotencyKey) {
+  start({{"CONVEX_TIMEOUT_MS", "150"}});
+  convex.add_echo_question("q", 1);
+  convex.fail("/coding/submission-result", 0, 1, std::chrono::milliseconds(600));  // answers too late
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "s-slow-result")).status, 202);
+  ASSERT_TRUE(eventually([&] { return convex.calls("/coding/submission-result").size() == 2; }));
+  for (const auto& c : convex.calls("/coding/submission-result"))
+    EXPECT_EQ(http::find_header(c.headers, "Idempotency-Key"), "s-slow-result");
+  auto metrics = client.call("GET", url("/metrics")).body;
+  EXPECT_NE(metrics.find(R"(code_exec_callbacks_total{result="timeout",route="/coding/submission-result"} 1)"),
+            std::string::npos) << metrics;
+}
+
 TEST_F(ServiceTest, Judge0HangingIsATimeoutError) {
   start({{"JUDGE0_TIMEOUT_MS", "100"}});
   convex.add_echo_question("q", 1);
