@@ -479,3 +479,20 @@ TEST_F(ServiceTest, ReadinessWithoutACacheProbesEveryTime) {
   for (int i = 0; i < 3; ++i) EXPECT_EQ(client.call("GET", url("/readyz")).status, 200);
   EXPECT_EQ(judge0.language_probes(), 3);
 }
+
+// Contract §5, the later half: 400 → 503 draining → 502 breaker → 503 admission.
+TEST_F(ServiceTest, TheLaterChecksComeInTheContractsOrder) {
+  start({{"BREAKER_FAILURE_THRESHOLD", "1"}, {"BREAKER_OPEN_MS", "60000"}, {"MAX_ACTIVE_SUBMISSIONS", "1"},
+         {"MAX_QUEUED_SUBMISSIONS", "0"}, {"SHUTDOWN_DELAY_MS", "0"}, {"SHUTDOWN_GRACE_MS", "5000"}});
+  convex.add_echo_question("q", 1);
+  judge0.never_finish(true);
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "holds-the-slot")).status, 202);
+  judge0.fail_polls(500, R"({"error":"blip"})", 1);  // opens the breaker; the submission keeps polling
+  ASSERT_TRUE(eventually([&] {
+    return client.call("GET", url("/metrics")).body.find("code_exec_circuit_breaker_state 1") != std::string::npos;
+  }));
+  EXPECT_EQ(post("/v1/judge-question", judge_question_body("q", "next")).status, 502);  // not the full 503
+  service->begin_shutdown();
+  ASSERT_TRUE(eventually([&] { return post("/v1/judge-question", judge_question_body("q", "late")).status == 503; }));
+  EXPECT_EQ(post("/v1/judge-question", "{").status, 400);
+}
