@@ -31,6 +31,7 @@ async function submit(s) {
   if (s.submissionKind && s.submissionKind !== "standard") body.submissionKind = s.submissionKind;
   await fetch(`${convex}/dev/submissions`, {
     method: "POST",
+    signal: AbortSignal.timeout(10_000),
     headers: { "content-type": "application/json" },
     body: JSON.stringify({
       submissionId: s.submissionId,
@@ -41,6 +42,7 @@ async function submit(s) {
   const t0 = Date.now();
   const res = await fetch(`${codeExec}/v1/judge-question`, {
     method: "POST",
+    signal: AbortSignal.timeout(10_000),
     headers: { "content-type": "application/json", "x-code-exec-key": key, "x-request-id": `demo-${s.submissionId}` },
     body: JSON.stringify(body),
   });
@@ -56,7 +58,8 @@ async function submit(s) {
 async function refresh() {
   for (const [id, row] of rows) {
     if (row.done) continue;
-    const res = await fetch(`${convex}/submissions/${encodeURIComponent(id)}`).catch(() => null);
+    const res = await fetch(`${convex}/submissions/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(10_000) })
+      .catch(() => null);
     if (!res || !res.ok) continue;
     const sub = await res.json();
     row.journey = ["queued", ...sub.history.map((h) => h.status)].filter((v, i, a) => a.indexOf(v) === i).join(" -> ");

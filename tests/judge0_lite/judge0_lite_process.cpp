@@ -147,24 +147,35 @@ judge0_lite_process::judge0_lite_process(std::vector<std::string> args) {
     throw std::runtime_error(std::string("cannot start judge0-lite: ") + std::strerror(rc));
   }
   stdout_fd_ = out[0];
-  std::string line;
-  const auto deadline = clock_type::now() + std::chrono::seconds(20);
-  char c;
-  for (;;) {
-    if (!wait_fd(stdout_fd_, POLLIN, deadline)) throw std::runtime_error("judge0-lite printed no start line");
-    ssize_t n = ::read(stdout_fd_, &c, 1);
-    if (n <= 0) throw std::runtime_error("judge0-lite exited before listening");
-    if (c != '\n') {
-      line += c;
-      continue;
+  auto read_start_line = [this] {
+    std::string line;
+    const auto deadline = clock_type::now() + std::chrono::seconds(20);
+    char c;
+    for (;;) {
+      if (!wait_fd(stdout_fd_, POLLIN, deadline)) throw std::runtime_error("judge0-lite printed no start line");
+      ssize_t n = ::read(stdout_fd_, &c, 1);
+      if (n <= 0) throw std::runtime_error("judge0-lite exited before listening");
+      if (c != '\n') {
+        line += c;
+        continue;
+      }
+      json::value v = json::parse(line);
+      line.clear();
+      if (v.is_object() && v.as_object().contains("msg") && v.at("msg") == "listening") {
+        start_line_ = v;
+        port_ = static_cast<std::uint16_t>(v.at("port").to_number<int>());
+        return;
+      }
     }
-    json::value v = json::parse(line);
-    line.clear();
-    if (v.is_object() && v.as_object().contains("msg") && v.at("msg") == "listening") {
-      start_line_ = v;
-      port_ = static_cast<std::uint16_t>(v.at("port").to_number<int>());
-      return;
-    }
+  };
+  try {
+    read_start_line();
+  } catch (...) {
+    // No destructor runs for an object whose constructor throws: stop the child here.
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    ::close(stdout_fd_);
+    throw;
   }
 }
 

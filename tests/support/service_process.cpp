@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <csignal>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,17 +18,22 @@ service_process::service_process(std::map<std::string, std::string> env, std::st
   std::vector<char*> envp;
   for (auto& s : storage) envp.push_back(s.data());
   envp.push_back(nullptr);
+  // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+  std::vector<char*> argv{binary.data()};
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int fds[2];
   if (::pipe(fds) != 0) return;
+  const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
+    // Dies with the test binary even when it ends without unwinding (abort, crash, ctest timeout).
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     ::dup2(fds[1], 1);
     ::dup2(fds[1], 2);
     ::close(fds[0]);
     ::close(fds[1]);
-    std::vector<char*> argv{binary.data()};
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     ::execve(binary.c_str(), argv.data(), envp.data());
     ::_exit(127);
   }

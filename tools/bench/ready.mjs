@@ -12,7 +12,8 @@ let out = '';
 const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
 const t0 = performance.now(); // spawn() returns once the child has exec'd
 child.stdout.on('data', (d) => { out += d; });
-const giveUp = setTimeout(() => { child.kill('SIGKILL'); console.log('{"error":"not ready in 5 s"}'); process.exit(1); }, 5000);
+// The run's own signal: SIGKILL of nginx's master would leave its workers behind.
+const giveUp = setTimeout(() => { child.kill(signal); console.log('{"error":"not ready in 5 s"}'); process.exit(1); }, 5000);
 
 function poll() {
   const req = http.get({ host: '127.0.0.1', port: Number(port), path: '/healthz', agent: false }, (res) => {

@@ -16,12 +16,13 @@ export const problemsFile = path.join(root, 'tools/samples/problems.json');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Children still running when this process exits (a crashed test, an uncaught error) are killed,
-// so no server outlives its test run.
+// Children still running when this process exits (a crashed test, an uncaught error, a signal
+// such as the test runner's SIGTERM) are killed, so no server outlives its test run.
 const children = new Set();
 process.on('exit', () => {
   for (const c of children) c.kill('SIGKILL');
 });
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => process.exit(1));
 
 // Spawns a process and resolves once a stdout JSON line has msg "listening" with a port.
 // Keeps every stdout/stderr line in `lines` for assertions and failure messages.
