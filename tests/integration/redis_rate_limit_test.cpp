@@ -37,8 +37,10 @@ class redis_server {
     const char* bin = std::getenv("CODE_EXEC_TEST_REDIS_SERVER");
     std::string path = bin && *bin ? bin : "/usr/bin/redis-server";
     auto port = std::to_string(port_);
+    const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
+      die_with_parent(parent);
       ::execl(path.c_str(), path.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
               "--appendonly", "no", "--loglevel", "warning", "--logfile", "/dev/null", static_cast<char*>(nullptr));
       ::_exit(127);

@@ -9,6 +9,11 @@
 
 namespace cx::testing {
 
+void die_with_parent(pid_t parent) {
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(127);  // the parent was already gone
+}
+
 service_process::service_process(std::map<std::string, std::string> env, std::string binary,
                                  std::vector<std::string> args) {
   env.emplace("PORT", "0");
@@ -27,9 +32,7 @@ service_process::service_process(std::map<std::string, std::string> env, std::st
   const pid_t parent = ::getpid();
   pid_ = ::fork();
   if (pid_ == 0) {
-    // Dies with the test binary even when it ends without unwinding (abort, crash, ctest timeout).
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
+    die_with_parent(parent);
     ::dup2(fds[1], 1);
     ::dup2(fds[1], 2);
     ::close(fds[0]);

@@ -13,6 +13,10 @@
 
 namespace cx::testing {
 
+// Call first in a forked child: it is then killed when the test binary ends, however that ends
+// (a crash or ctest's timeout included). `parent` is the test binary's pid, taken before fork.
+void die_with_parent(pid_t parent);
+
 class service_process {
  public:
   // `env` is added to a minimal environment; PORT=0 and BIND_ADDRESS=127.0.0.1 unless given.
