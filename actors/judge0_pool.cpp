@@ -40,11 +40,13 @@ judge0_outcome failed(std::string why) {
   return o;
 }
 
-void fail_job_of(pool_actor* self, const caf::actor_addr& client, std::string why) {
+// Answers the caller of the job `client` runs; false when it has none (already answered).
+bool answer_job_of(pool_actor* self, const caf::actor_addr& client, judge0_outcome o) {
   auto it = self->state.busy.find(client);
-  if (it == self->state.busy.end()) return;
-  it->second.deliver(failed(std::move(why)));
+  if (it == self->state.busy.end()) return false;
+  it->second.deliver(std::move(o));
   self->state.busy.erase(it);
+  return true;
 }
 
 void dispatch(pool_actor* self) {
@@ -65,15 +67,12 @@ void dispatch(pool_actor* self) {
     self->request(client, caf::infinite, run_atom::value, std::move(w.job))
         .then(
             [self, client](judge0_outcome& o) {
-              auto it = self->state.busy.find(client.address());
-              if (it == self->state.busy.end()) return;
-              it->second.deliver(std::move(o));
-              self->state.busy.erase(it);
+              if (!answer_job_of(self, client.address(), std::move(o))) return;
               self->state.idle.push_back(client);
               dispatch(self);
             },
             [self, client](caf::error& err) {
-              fail_job_of(self, client.address(), "Judge0 client failed: " + self->system().render(err));
+              answer_job_of(self, client.address(), failed("Judge0 client failed: " + self->system().render(err)));
             });
   }
 }
@@ -89,7 +88,7 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& s = self->state;
     if (em.source != self->address()) {  // a client ended: fail its job, replace it
-      fail_job_of(self, em.source, "Judge0 client stopped: " + self->system().render(em.reason));
+      answer_job_of(self, em.source, failed("Judge0 client stopped: " + self->system().render(em.reason)));
       std::erase_if(s.idle, [&](const caf::actor& c) { return c.address() == em.source; });
       s.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker));
       return dispatch(self);
