@@ -101,6 +101,13 @@ void observe(client_state* st, const char* op, const http::client_response& res,
     caf::anon_send(st->breaker.actor, record_atom::value, outcome);
 }
 
+// Starts a Judge0 call now, bounded by what the job has left and timed for the metrics.
+void call_judge0(client_state* st, http::client_request req, http_caller::continuation k) {
+  req.timeout = call_timeout(st);
+  st->call_started = steady::now();
+  st->http.call(st->self, std::move(req), std::move(k));
+}
+
 void schedule_poll(client_state* st, std::uint64_t gen);
 
 void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_response& res) {
@@ -150,9 +157,7 @@ void post_submission(client_state* st, std::uint64_t gen) {
   auto req = base_request(st, "POST", "/submissions?base64_encoded=true&wait=false");
   req.headers.push_back({"Content-Type", "application/json"});
   req.body = judge0_submit_body(st->job->run);
-  req.timeout = call_timeout(st);
-  st->call_started = steady::now();
-  st->http.call(st->self, std::move(req), [st, gen](http::client_response& res) { on_submit_answer(st, gen, res); });
+  call_judge0(st, std::move(req), [st, gen](http::client_response& res) { on_submit_answer(st, gen, res); });
 }
 
 void submit(client_state* st, std::uint64_t gen) {
@@ -175,10 +180,7 @@ void submit(client_state* st, std::uint64_t gen) {
 void poll_now(client_state* st, std::uint64_t gen) {
   if (!current(st, gen)) return;
   if (remaining(st).count() <= 0) return fail(st, "deadline exceeded while waiting for Judge0");
-  auto req = poll_request(st);
-  req.timeout = call_timeout(st);
-  st->call_started = steady::now();
-  st->http.call(st->self, std::move(req), [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });
+  call_judge0(st, poll_request(st), [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });
 }
 
 }  // namespace
