@@ -51,6 +51,18 @@ void reply_mark_failed(const state_ptr& s) {
                                         "{\"requestId\":\"" + s->a.request_id + "\"}"));
 }
 
+// Ends the submission once its result's delivery is over; the supervisor posts nothing more for
+// it. `failure` (the log message) and `error` describe a delivery that did not happen.
+void end_after_delivery(caf::event_based_actor* self, const state_ptr& s, const char* failure = nullptr,
+                        std::string_view error = {}) {
+  if (failure) {
+    metrics::count_undelivered_result();
+    log::error(failure, {{"submission_id", s->a.req.submission_id}, {"request_id", s->a.request_id}, {"error", error}});
+  }
+  s->a.progress->finished.store(true, std::memory_order_release);
+  self->quit();
+}
+
 void post_result(caf::event_based_actor* self, const state_ptr& s, submission_result r) {
   if (s->at == phase::posting) return;
   s->at = phase::posting;
@@ -67,21 +79,11 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
   self->request(s->a.convex, caf::infinite, result_atom::value, s->a.req.kind, std::move(r))
       .then(
           [self, s](bool delivered) {
-            if (!delivered) {
-              metrics::count_undelivered_result();
-              log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
-                                                            {"request_id", s->a.request_id}});
-            }
-            s->a.progress->finished.store(true, std::memory_order_release);
-            self->quit();
+            if (delivered) return end_after_delivery(self, s);
+            end_after_delivery(self, s, "result not delivered to Convex", "Convex did not accept it");
           },
           [self, s](caf::error& err) {
-            metrics::count_undelivered_result();
-            log::error("result not delivered to Convex", {{"submission_id", s->a.req.submission_id},
-                                                          {"request_id", s->a.request_id},
-                                                          {"error", self->system().render(err)}});
-            s->a.progress->finished.store(true, std::memory_order_release);
-            self->quit();
+            end_after_delivery(self, s, "result not delivered to Convex", self->system().render(err));
           });
 }
 
@@ -233,11 +235,7 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
           reply_mark_failed(s);
           return self->quit();
         }
-        metrics::count_undelivered_result();
-        log::error("result delivery not answered", {{"submission_id", s->a.req.submission_id},
-                                                    {"request_id", s->a.request_id}});
-        s->a.progress->finished.store(true, std::memory_order_release);
-        self->quit();
+        end_after_delivery(self, s, "result delivery not answered", "the Convex actor never answered");
       },
       [self, s](abort_atom, std::string& reason) {
         if (s->at == phase::marking) s->aborted = reason;
