@@ -31,7 +31,7 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, io);
   readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
-  front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, pool_, limiter_});
+  front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
 
   http::server_options opts;

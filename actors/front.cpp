@@ -2,15 +2,17 @@
 
 #include <caf/all.hpp>
 
+#include <charconv>
 #include <random>
 #include <unordered_map>
 #include <vector>
 
-#include "actors/inline_judge.hpp"
 #include "actors/policy/auth.hpp"
+#include "actors/policy/bucket_table.hpp"
+#include "actors/policy/id_rules.hpp"
+#include "actors/policy/replay_guard.hpp"
 #include "actors/policy/routing.hpp"
 #include "actors/policy/signing.hpp"
-#include "actors/rate_limiter.hpp"
 #include "http/json_errors.hpp"
 #include "http/log.hpp"
 #include "http/metrics.hpp"
@@ -24,6 +26,10 @@ namespace cx {
 namespace {
 
 using steady = std::chrono::steady_clock;
+
+// Bounds of the in-memory tables (README): about 250 B a bucket, 150 B a signature.
+constexpr std::size_t kMaxRateBuckets = 50000;
+constexpr std::size_t kMaxSignatures = 100000;
 
 // Adds the headers every answer carries and records the request's metrics, whoever answers.
 class tracked_responder final : public http::responder {
@@ -69,11 +75,10 @@ struct front_state {
   front_state() = default;
   std::shared_ptr<const config> cfg;
   front_deps deps;
-  std::unique_ptr<memory_rate_limiter> limiter;
+  std::unique_ptr<bucket_table> limiter;
+  replay_guard replays{kMaxSignatures};  // with Redis, the fallback while it is unreachable
   bool draining = false;  // readiness off
   bool refusing = false;  // judge routes answer 503
-  std::unordered_map<caf::actor_addr, caf::actor> inline_judges;  // running, for shutdown
-  std::vector<caf::response_promise> idle_waiters;
   std::mt19937_64 rng{std::random_device{}()};
   static constexpr const char* name = "front";
 };
@@ -117,23 +122,12 @@ void set_rate_headers(tracked_responder& reply, const config& cfg, const rate_de
                                     std::to_string(d.allowed ? d.reset_s : d.retry_after_s));
 }
 
+// Both kinds go to the supervisor, which admits them against the same slots and queue.
 void after_breaker(front_actor* self, const pending_ptr& p, std::variant<judge_request, inline_judge_request> body) {
-  auto& st = self->state;
-  if (auto* jr = std::get_if<judge_request>(&body)) {
-    http::responder_ptr reply = p->reply;
-    self->send(st.deps.supervisor, admit_atom::value, std::move(*jr), p->request_id, p->received, reply);
-    return;
-  }
-  inline_judge_args args;
-  args.req = std::move(std::get<inline_judge_request>(body));
-  args.request_id = p->request_id;
-  args.received = p->received;
-  args.reply = p->reply;
-  args.cfg = st.cfg;
-  args.pool = st.deps.pool;
-  // Linked, so they end with the front; monitored, so the drain can wait for them.
-  auto judge = self->spawn<caf::linked + caf::monitored>(inline_judge, std::move(args));
-  st.inline_judges.emplace(judge.address(), judge);
+  http::responder_ptr reply = p->reply;
+  std::visit([&](auto& req) {
+    self->send(self->state.deps.supervisor, admit_atom::value, std::move(req), p->request_id, p->received, reply);
+  }, body);
 }
 
 void after_rate_limit(front_actor* self, const pending_ptr& p) {
@@ -198,9 +192,14 @@ void on_rate_backend_failure(front_actor* self, const pending_ptr& p) {
 
 void check_rate(front_actor* self, const pending_ptr& p) {
   auto& st = self->state;
+  auto subject = p->req.header_value("X-Code-Exec-Subject");
+  if (subject.size() > kMaxIdBytes) {
+    return p->reply->send(http::error_response(
+        400, "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes"));
+  }
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
   key += "|";
-  key += p->req.header_value("X-Code-Exec-Subject");
+  key += subject;
   if (!st.deps.redis_limiter) return apply_rate(self, p, st.limiter->take(key, now_ms()));
   self->request(st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
       .then(
@@ -211,14 +210,37 @@ void check_rate(front_actor* self, const pending_ptr& p) {
           [self, p](caf::error&) { on_rate_backend_failure(self, p); });
 }
 
+void unauthorized(const pending_ptr& p, const char* reason) {
+  log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", reason}});
+  p->reply->send(http::error_response(401, "Unauthorized"));
+}
+
+// A signature is good once. Every pod keeps its own record; with Redis the pods also share one,
+// and either one having seen it refuses the request (while Redis is unreachable, the pod's own).
+void check_replay(front_actor* self, const pending_ptr& p, std::int64_t now_s) {
+  auto& st = self->state;
+  std::string sig(p->req.header_value("X-Code-Exec-Signature"));
+  auto ts = p->req.header_value("X-Code-Exec-Timestamp");
+  std::int64_t signed_at = 0;
+  std::from_chars(ts.data(), ts.data() + ts.size(), signed_at);
+  const auto expires = signed_at + st.cfg->signature_tolerance.count();
+  const bool first_here = st.replays.first_use(sig, expires, now_s);
+  auto decide = [self, p](bool first) {
+    if (!first) return unauthorized(p, "replayed");
+    check_rate(self, p);
+  };
+  if (!st.deps.redis_limiter) return decide(first_here);
+  self->request(st.deps.redis_limiter, std::chrono::seconds(2), replay_atom::value, std::move(sig),
+                std::max<std::int64_t>(1, expires - now_s + 1))
+      .then([decide, first_here](replay_answer& a) { decide(first_here && (a.backend_failed || a.first_use)); },
+            [decide, first_here](caf::error&) { decide(first_here); });
+}
+
 void judge_route(front_actor* self, const pending_ptr& p) {
   const auto& cfg = *self->state.cfg;
   if (!cfg.auth_disabled) {
     p->key_index = match_api_key(cfg.api_keys, p->req.header_value("X-Code-Exec-Key"));
-    if (p->key_index < 0) {
-      log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", "api key"}});
-      return p->reply->send(http::error_response(401, "Unauthorized"));
-    }
+    if (p->key_index < 0) return unauthorized(p, "api key");
   }
   if (!cfg.signing_secrets.empty()) {
     auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch());
@@ -229,26 +251,27 @@ void judge_route(front_actor* self, const pending_ptr& p) {
                      ? check_signature_headers(ts, sig, now.count(), cfg.signature_tolerance.count())
                      : verify_signature(cfg.signing_secrets, ts, sig, p->req.body, now.count(),
                                         cfg.signature_tolerance.count());
-    if (check != signature_check::ok) {
-      log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", to_string(check)}});
-      return p->reply->send(http::error_response(401, "Unauthorized"));
-    }
+    if (check != signature_check::ok) return unauthorized(p, to_string(check));
+    if (!p->req.body_too_large) return check_replay(self, p, now.count());
   }
   check_rate(self, p);
 }
 
 void readiness_route(front_actor* self, const pending_ptr& p) {
   if (self->state.draining) {
+    metrics::set_ready(false);
     return p->reply->send(http::response::json(503, "{\"ok\":false,\"draining\":true}"));
   }
   self->request(self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
                 probe_atom::value)
       .then(
-          [self, p](bool ok, std::string& deps) {
+          [p](bool ok, std::string& deps) {
+            metrics::set_ready(ok);
             auto body = std::string("{\"ok\":") + (ok ? "true" : "false") + "," + deps.substr(1);
             p->reply->send(http::response::json(ok ? 200 : 503, std::move(body)));
           },
           [p](caf::error&) {
+            metrics::set_ready(false);
             p->reply->send(http::response::json(503, "{\"ok\":false,\"error\":\"readiness probe failed\"}"));
           });
 }
@@ -285,17 +308,8 @@ void dispatch(front_actor* self, const pending_ptr& p) {
 caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_deps deps) {
   self->state.cfg = cfg;
   self->state.deps = std::move(deps);
-  self->state.limiter = std::make_unique<memory_rate_limiter>(cfg->rate_limit_per_minute, cfg->rate_limit_burst);
-  self->set_exit_handler([self](caf::exit_msg& em) {
-    // An inline judge that ends (even by crashing) is not the front's end: its down message counts it.
-    if (em.source == self->address()) self->quit(em.reason);
-  });
-  self->set_down_handler([self](caf::down_msg& dm) {
-    auto& st = self->state;
-    if (st.inline_judges.erase(dm.source) == 0 || !st.inline_judges.empty()) return;
-    for (auto& rp : st.idle_waiters) rp.deliver(true);
-    st.idle_waiters.clear();
-  });
+  self->state.limiter =
+      std::make_unique<bucket_table>(cfg->rate_limit_per_minute, cfg->rate_limit_burst, kMaxRateBuckets);
   return {
       [self](incoming_request& in) {
         auto p = std::make_shared<pending>();
@@ -309,13 +323,6 @@ caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_
       },
       [self](drain_atom) { self->state.draining = true; },
       [self](refuse_atom) { self->state.refusing = true; },
-      [self](idle_atom) -> caf::result<bool> {
-        if (self->state.inline_judges.empty()) return true;
-        return self->state.idle_waiters.emplace_back(self->make_response_promise<bool>());
-      },
-      [self](abort_atom, std::string& reason) {
-        for (auto& kv : self->state.inline_judges) self->send(kv.second, abort_atom::value, reason);
-      },
   };
 }
 

@@ -1,10 +1,8 @@
 // The HTTP front actor: every request arrives here as an incoming_request. It routes, then for
-// the judge routes applies, in the contract's order: auth, rate limit, body cap, content type,
-// validation, draining, breaker, and hands the request on (supervisor or inline judge).
+// the judge routes applies, in the contract's order: auth (key, signature, replay), rate limit,
+// body cap, content type, validation, draining, breaker, and hands the request to the supervisor.
 //   (drain_atom)   readiness turns 503
 //   (refuse_atom)  new judge requests get 503
-//   (idle_atom) -> bool            answers once no inline judge (POST /v1/judge) is running
-//   (abort_atom, reason)           running inline judges answer 503 and stop
 #pragma once
 
 #include <caf/actor.hpp>
@@ -21,7 +19,6 @@ struct front_deps {
   breaker_handle breaker;
   caf::actor supervisor;
   caf::actor readiness;
-  caf::actor pool;
   caf::actor redis_limiter;  // null with the memory backend
 };
 

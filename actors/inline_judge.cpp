@@ -72,9 +72,15 @@ caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args)
   auto s = std::make_shared<inline_state>();
   s->a = std::move(args);
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
-  run_next(self, s);
-  // Lives while its Judge0 request is pending; the shutdown's grace deadline can cut it short.
+  if (s->a.has_slot) run_next(self, s);
+  // Lives while it waits for a slot or for Judge0; the shutdown's grace deadline can cut it short.
   return {
+      [self, s](slot_atom) {
+        if (!s->a.has_slot) {
+          s->a.has_slot = true;
+          run_next(self, s);
+        }
+      },
       [self, s](abort_atom, const std::string&) {
         s->a.reply->send(http::shutting_down_response());
         self->quit();

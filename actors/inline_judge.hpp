@@ -1,5 +1,6 @@
-// POST /v1/judge: one short-lived actor runs inline testcases in order on the Judge0 pool and
-// answers 200 with the verdict, or 502 when Judge0 fails.
+// POST /v1/judge: one short-lived actor, admitted by the supervisor like a submission, runs
+// inline testcases in order on the Judge0 pool and answers 200 with the verdict, or 502 when
+// Judge0 fails. Without a slot it waits for (slot_atom); (abort_atom, reason) answers 503.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -20,6 +21,7 @@ struct inline_judge_args {
   std::string request_id;
   std::chrono::steady_clock::time_point received;
   http::responder_ptr reply;
+  bool has_slot = false;
   std::shared_ptr<const config> cfg;
   caf::actor pool;
 };

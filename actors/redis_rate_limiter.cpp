@@ -142,6 +142,26 @@ std::optional<rate_decision> decide(redis_state& st, const std::string& key) {
   return out;
 }
 
+// SET NX: the first pod to store the signature wins; the key expires with the signature.
+std::optional<bool> first_use(redis_state& st, const std::string& signature, std::int64_t ttl_s) {
+  if (!ensure_connected(st)) return std::nullopt;
+  const auto key = "code-exec:sig:" + signature;
+  const auto ttl = std::to_string(ttl_s);
+  auto* reply = static_cast<redisReply*>(
+      redisCommand(st.ctx, "SET %b 1 NX EX %s", key.data(), key.size(), ttl.c_str()));
+  if (!reply) {
+    mark_down(st, st.ctx->errstr);
+    return std::nullopt;
+  }
+  std::optional<bool> out;
+  if (reply->type == REDIS_REPLY_STATUS) out = true;
+  else if (reply->type == REDIS_REPLY_NIL) out = false;
+  std::string why = reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len) : "unexpected reply";
+  freeReplyObject(reply);
+  if (!out) mark_down(st, why);
+  return out;
+}
+
 caf::behavior redis_rate_limiter(limiter_actor* self, std::shared_ptr<const config> cfg) {
   self->state.cfg = cfg;
   self->state.sha = sha1_hex(kScript);
@@ -149,6 +169,12 @@ caf::behavior redis_rate_limiter(limiter_actor* self, std::shared_ptr<const conf
       [self](rate_atom, const std::string& key) {
         rate_answer a;
         if (auto d = decide(self->state, key)) a.decision = *d;
+        else a.backend_failed = true;
+        return a;
+      },
+      [self](replay_atom, const std::string& signature, std::int64_t ttl_s) {
+        replay_answer a;
+        if (auto first = first_use(self->state, signature, ttl_s)) a.first_use = *first;
         else a.backend_failed = true;
         return a;
       },

@@ -1,6 +1,8 @@
 // The shared rate limiter on Redis: one atomic Lua token bucket per decision (EVALSHA, with
 // EVAL on NOSCRIPT). It runs detached, on its own thread, because hiredis blocks; no actor
-// ever waits on it synchronously. (rate_atom, std::string key) -> rate_answer.
+// ever waits on it synchronously.
+//   (rate_atom, std::string key) -> rate_answer
+//   (replay_atom, std::string signature, std::int64_t ttl_s) -> replay_answer   shared by every pod
 #pragma once
 
 #include <caf/fwd.hpp>

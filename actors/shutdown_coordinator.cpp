@@ -17,7 +17,6 @@ struct coordinator_state {
   bool started = false;
   bool done = false;
   bool aborted = false;
-  int busy = 2;  // the supervisor's submissions and the front's inline judges, until each is idle
   steady::time_point signalled;
   static constexpr const char* name = "shutdown_coordinator";
 };
@@ -53,18 +52,16 @@ caf::behavior shutdown_coordinator(coordinator_actor* self, std::shared_ptr<cons
       [self, front, supervisor, finish](refuse_atom) {
         log::info("shutdown: refusing new judge requests, waiting for submissions");
         self->send(front, refuse_atom::value);
-        for (const auto& busy : {supervisor, front}) {
-          self->request(busy, caf::infinite, idle_atom::value)
-              .then([self, finish](bool) { if (--self->state.busy == 0) finish("all submissions finished"); },
-                    [finish](caf::error&) { finish("supervisor or front gone"); });
-        }
+        // The supervisor owns every submission and inline judge: idle means nothing is left.
+        self->request(supervisor, caf::infinite, idle_atom::value)
+            .then([finish](bool) { finish("all submissions finished"); },
+                  [finish](caf::error&) { finish("supervisor gone"); });
       },
-      [self, front, supervisor](grace_atom) {
+      [self, supervisor](grace_atom) {
         if (self->state.done || self->state.aborted) return;
         self->state.aborted = true;
         log::warn("shutdown grace period over: posting errors for unfinished submissions");
         self->send(supervisor, abort_atom::value, std::string("service shutting down"));
-        self->send(front, abort_atom::value, std::string("service shutting down"));
         self->delayed_send(self, kFinalDeliveryBound, final_atom::value);
       },
       [finish](final_atom) { finish("final delivery bound reached"); },

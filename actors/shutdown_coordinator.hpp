@@ -1,7 +1,8 @@
 // The shutdown coordinator. On the first (signal_atom): readiness off at once; after
-// SHUTDOWN_DELAY_MS new judge requests get 503; then it waits for every submission actor and
-// every inline judge (POST /v1/judge) until SHUTDOWN_GRACE_MS after the signal, when the
-// unfinished submissions post "service shutting down" errors and the inline judges answer 503;
+// SHUTDOWN_DELAY_MS new judge requests get 503; then it waits until the supervisor has no
+// submission and no inline judge (POST /v1/judge) left, at most SHUTDOWN_GRACE_MS after the
+// signal, when the unfinished submissions post "service shutting down" errors and the inline
+// judges answer 503;
 // once that is done (or a last bound passes) it calls on_done.
 #pragma once
 

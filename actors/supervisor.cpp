@@ -2,11 +2,15 @@
 
 #include <caf/all.hpp>
 
+#include <boost/json.hpp>
+
 #include <deque>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "actors/convex_callback.hpp"
+#include "actors/inline_judge.hpp"
 #include "actors/reply_timeout.hpp"
 #include "actors/policy/admission.hpp"
 #include "actors/submission.hpp"
@@ -24,12 +28,14 @@ namespace {
 
 using steady = std::chrono::steady_clock;
 
+// A submission (POST /v1/judge-question) or an inline judge (POST /v1/judge; no id, no progress).
 struct child {
   std::string submission_id;
   std::string request_id;
   submission_kind kind = submission_kind::standard;
   steady::time_point received;
   bool has_slot = false;
+  std::size_t bytes = 0;  // what it holds while it waits: source code and inline testcases
   std::shared_ptr<const submission_progress> progress;
   caf::actor handle;
 };
@@ -45,6 +51,7 @@ struct supervisor_state {
   std::unordered_set<std::string> in_flight;  // submission ids
   std::deque<caf::actor_addr> waiting;        // accepted, waiting for a slot
   int active = 0;
+  std::size_t queued_bytes = 0;
   std::vector<caf::response_promise> idle_waiters;
   static constexpr const char* name = "supervisor";
 };
@@ -56,6 +63,50 @@ int queued(const supervisor_state& st) { return static_cast<int>(st.children.siz
 void publish(supervisor_actor* self) {
   metrics::set_active_submissions(self->state.active);
   metrics::set_queued_submissions(queued(self->state));
+  metrics::set_queued_bytes(self->state.queued_bytes);
+}
+
+admission_limits limits_of(const config& cfg) {
+  return {cfg.max_active_submissions, cfg.max_queued_submissions, cfg.max_queued_bytes};
+}
+
+std::size_t held_bytes(const judge_request& r) {
+  return r.source_code.size() + r.question_id.size() + r.submission_id.size();
+}
+
+std::size_t held_bytes(const inline_judge_request& r) {
+  auto n = r.source_code.size();
+  for (const auto& t : r.testcases) n += t.stdin_text.size() + t.expected_stdout.size() + (t.name ? t.name->size() : 0);
+  return n;
+}
+
+// Admission for either kind; answers 503 itself when the instance is full. `submission_id` is
+// null for an inline judge, whose answers carry none.
+std::optional<admission> admit(supervisor_actor* self, std::size_t bytes, const std::string* submission_id,
+                               const std::string& request_id, http::responder& reply) {
+  auto& st = self->state;
+  auto decision = decide_admission({st.active, queued(st), st.queued_bytes}, limits_of(*st.cfg), bytes);
+  if (decision != admission::reject) return decision;
+  log::info("admission full", {{"request_id", request_id}, {"bytes", bytes}});
+  const char* message = "Too many submissions in progress";
+  auto res = submission_id ? http::error_response(503, *submission_id, message,
+                                                  boost::json::serialize(boost::json::object{{"requestId", request_id}}))
+                           : http::error_response(503, message);
+  res.set_header("Retry-After", "5");
+  reply.send(std::move(res));
+  return std::nullopt;
+}
+
+void enlist(supervisor_actor* self, child c) {
+  auto& st = self->state;
+  if (c.has_slot) {
+    ++st.active;
+  } else {
+    st.waiting.push_back(c.handle.address());
+    st.queued_bytes += c.bytes;
+  }
+  st.children.emplace(c.handle.address(), std::move(c));
+  publish(self);
 }
 
 void grant_slots(supervisor_actor* self) {
@@ -66,6 +117,7 @@ void grant_slots(supervisor_actor* self) {
     auto it = st.children.find(addr);
     if (it == st.children.end() || it->second.has_slot) continue;
     it->second.has_slot = true;
+    st.queued_bytes -= it->second.bytes;
     ++st.active;
     self->send(it->second.handle, slot_atom::value);
   }
@@ -77,14 +129,22 @@ void notify_idle(supervisor_actor* self) {
   self->state.idle_waiters.clear();
 }
 
+void after_down(supervisor_actor* self) {
+  grant_slots(self);
+  publish(self);
+  notify_idle(self);
+}
+
 void on_down(supervisor_actor* self, caf::down_msg& dm) {
   auto& st = self->state;
   auto it = st.children.find(dm.source);
   if (it == st.children.end()) return;
   auto c = std::move(it->second);
   st.children.erase(it);
-  st.in_flight.erase(c.submission_id);
   if (c.has_slot) --st.active;
+  else st.queued_bytes -= c.bytes;
+  if (!c.progress) return after_down(self);  // an inline judge: its HTTP answer is its own
+  st.in_flight.erase(c.submission_id);
   bool accepted = c.progress->accepted.load(std::memory_order_acquire);
   bool finished = c.progress->finished.load(std::memory_order_acquire);
   if (dm.reason && accepted && !finished) {
@@ -97,9 +157,7 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
     self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
         .then([](bool) {}, [](caf::error&) {});
   }
-  grant_slots(self);
-  publish(self);
-  notify_idle(self);
+  after_down(self);
 }
 
 caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, caf::actor convex,
@@ -108,6 +166,8 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
   self->state.cfg = cfg;
   self->state.convex = convex;
   self->state.pool = pool;
+  auto lim = limits_of(*cfg);
+  metrics::set_admission_limits(lim.max_active, lim.max_queued, lim.max_queued_bytes);
   self->set_down_handler([self](caf::down_msg& dm) { on_down(self, dm); });
   self->set_exit_handler([self](caf::exit_msg& em) {
     // Children are monitored, not linked (links cost a scan per exit): end them ourselves.
@@ -125,15 +185,9 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
           reply->send(http::response::json(202, accepted_body(req.submission_id, request_id, true)));
           return;
         }
-        auto decision = decide_admission(st.active, queued(st), st.cfg->max_active_submissions,
-                                         st.cfg->max_queued_submissions);
-        if (decision == admission::reject) {
-          auto res = http::error_response(503, req.submission_id, "Too many submissions in progress",
-                                          "{\"requestId\":\"" + request_id + "\"}");
-          res.set_header("Retry-After", "5");
-          reply->send(std::move(res));
-          return;
-        }
+        auto bytes = held_bytes(req);
+        auto decision = admit(self, bytes, &req.submission_id, request_id, *reply);
+        if (!decision) return;
         submission_args args;
         args.req = req;
         args.request_id = request_id;
@@ -147,12 +201,27 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.progress = std::make_shared<submission_progress>();
         auto progress = args.progress;
         auto h = self->spawn<caf::monitored>(submission, std::move(args));
-        child c{req.submission_id, request_id, req.kind, received, decision == admission::run, std::move(progress), h};
-        if (c.has_slot) ++st.active;
-        else st.waiting.push_back(h.address());
         st.in_flight.insert(req.submission_id);
-        st.children.emplace(h.address(), std::move(c));
-        publish(self);
+        enlist(self, child{req.submission_id, request_id, req.kind, received, decision == admission::run, bytes,
+                           std::move(progress), h});
+      },
+      [self](admit_atom, inline_judge_request& req, std::string& request_id, steady::time_point received,
+             http::responder_ptr& reply) {
+        auto& st = self->state;
+        auto bytes = held_bytes(req);
+        auto decision = admit(self, bytes, nullptr, request_id, *reply);
+        if (!decision) return;
+        inline_judge_args args;
+        args.req = std::move(req);
+        args.request_id = request_id;
+        args.received = received;
+        args.reply = std::move(reply);
+        args.has_slot = decision == admission::run;
+        args.cfg = st.cfg;
+        args.pool = st.pool;
+        auto h = self->spawn<caf::monitored>(inline_judge, std::move(args));
+        enlist(self, child{{}, request_id, submission_kind::standard, received, decision == admission::run, bytes,
+                           nullptr, h});
       },
       [self](abort_atom, std::string& reason) {
         for (auto& kv : self->state.children) self->send(kv.second.handle, abort_atom::value, reason);

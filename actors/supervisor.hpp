@@ -1,8 +1,11 @@
-// The supervisor: admission control and one monitored submission actor per accepted request.
-//   (admit_atom, judge_request, request_id, received, responder)  answers the HTTP request itself
-//   (abort_atom, std::string reason)                              every live submission posts an error result
-//   (idle_atom)                 -> bool                           answers once no submission is left
-// A submission actor that dies abnormally gets an "error" result posted on its behalf.
+// The supervisor: admission control (active slots, a FIFO queue bounded by count and bytes) and
+// one monitored actor per admitted request, a submission or an inline judge.
+//   (admit_atom, judge_request, request_id, received, responder)         POST /v1/judge-question
+//   (admit_atom, inline_judge_request, request_id, received, responder)  POST /v1/judge
+//   (abort_atom, std::string reason)  submissions post an error result, inline judges answer 503
+//   (idle_atom) -> bool               answers once nothing is left
+// Each answers its HTTP request itself (503 when full). A submission actor that dies abnormally
+// after its 202 gets an "error" result posted on its behalf.
 #pragma once
 
 #include <caf/fwd.hpp>

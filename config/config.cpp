@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "http/log.hpp"
 #include "http/url.hpp"
 
 namespace cx {
@@ -28,7 +29,8 @@ class reader {
 
   [[noreturn]] static void fail(const std::string& name, const std::string& value,
                                 const std::string& expected) {
-    throw bad_value(name + " must be " + expected + " (got \"" + value + "\")");
+    // A URL's userinfo (a Redis password, say) never reaches the start-up error line.
+    throw bad_value(name + " must be " + expected + " (got \"" + log::mask_url_userinfo(value) + "\")");
   }
 
   long long integer(const std::string& name, long long def, long long lo, long long hi) const {
@@ -131,6 +133,9 @@ config_result parse_config(const env_lookup& env) {
     if (!auth.empty() && auth != "disabled" && auth != "required" && auth != "enabled")
       reader::fail("CODE_EXEC_AUTH", auth, "\"required\" or \"disabled\"");
     c.auth_disabled = auth == "disabled";
+    if (c.auth_disabled && !c.api_keys.empty())
+      throw bad_value("CODE_EXEC_AUTH=disabled and CODE_EXEC_API_KEYS are both set: unset CODE_EXEC_API_KEYS to run "
+                      "without auth, or unset CODE_EXEC_AUTH to require the keys");
     if (c.api_keys.empty() && !c.auth_disabled)
       throw bad_value("CODE_EXEC_API_KEYS is empty: set at least one key, or CODE_EXEC_AUTH=disabled for development");
     c.signing_secrets = r.list("CODE_EXEC_SIGNING_SECRETS");
@@ -149,6 +154,7 @@ config_result parse_config(const env_lookup& env) {
     c.breaker_open = r.ms("BREAKER_OPEN_MS", millis{10000}, 1, kMaxMs);
     c.max_active_submissions = static_cast<int>(r.integer("MAX_ACTIVE_SUBMISSIONS", 64, 1, 1000000));
     c.max_queued_submissions = static_cast<int>(r.integer("MAX_QUEUED_SUBMISSIONS", 1024, 0, 10000000));
+    c.max_queued_bytes = static_cast<std::size_t>(r.integer("MAX_QUEUED_BYTES", 64LL << 20, 0, 1LL << 40));
     c.readiness_cache = r.ms("READINESS_CACHE_MS", millis{2000}, 0, kMaxMs);
     c.readiness_timeout = r.ms("READINESS_TIMEOUT_MS", millis{2000}, 1, kMaxMs);
     c.shutdown_delay = r.ms("SHUTDOWN_DELAY_MS", millis{5000}, 0, kMaxMs);
@@ -178,16 +184,6 @@ config_result parse_config_from_environ() {
   });
 }
 
-namespace {
-// redis://user:password@host -> redis://***@host
-std::string mask_userinfo(const std::string& url) {
-  auto at = url.rfind('@');
-  auto scheme = url.find("://");
-  if (at == std::string::npos || scheme == std::string::npos) return url;
-  return url.substr(0, scheme + 3) + "***" + url.substr(at);
-}
-}  // namespace
-
 std::string describe_config(const config& c) {
   auto masked = [](const std::string& s) -> boost::json::value {
     if (s.empty()) return "";
@@ -201,7 +197,7 @@ std::string describe_config(const config& c) {
   boost::json::object o{
       {"PORT", c.port},
       {"BIND_ADDRESS", c.bind_address},
-      {"JUDGE0_BASE_URL", c.judge0_base_url},
+      {"JUDGE0_BASE_URL", log::mask_url_userinfo(c.judge0_base_url)},
       {"JUDGE0_API_KEY", masked(c.judge0_api_key)},
       {"JUDGE0_TIMEOUT_MS", c.judge0_timeout.count()},
       {"JUDGE0_POLL_INTERVAL_MS", c.judge0_poll_interval.count()},
@@ -209,7 +205,7 @@ std::string describe_config(const config& c) {
       {"JUDGE0_MAX_CPU_TIME_LIMIT", c.judge0_max_cpu_time_limit},
       {"JUDGE0_MAX_WALL_TIME_LIMIT", c.judge0_max_wall_time_limit},
       {"JUDGE0_MAX_MEMORY_LIMIT_KB", c.judge0_max_memory_limit_kb},
-      {"CONVEX_SITE_URL", c.convex_site_url},
+      {"CONVEX_SITE_URL", log::mask_url_userinfo(c.convex_site_url)},
       {"CONVEX_TIMEOUT_MS", c.convex_timeout.count()},
       {"CONVEX_HEALTH_PATH", c.convex_health_path},
       {"CALLBACK_MAX_ATTEMPTS", c.callback_max_attempts},
@@ -225,7 +221,7 @@ std::string describe_config(const config& c) {
       {"SIGNATURE_TOLERANCE_S", c.signature_tolerance.count()},
       {"CONVEX_CALLBACK_SECRET", masked(c.convex_callback_secret)},
       {"RATE_LIMIT_BACKEND", c.rate_backend == rate_limit_backend::redis ? "redis" : "memory"},
-      {"REDIS_URL", mask_userinfo(c.redis_url)},
+      {"REDIS_URL", log::mask_url_userinfo(c.redis_url)},
       {"RATE_LIMIT_PER_MINUTE", c.rate_limit_per_minute},
       {"RATE_LIMIT_BURST", c.rate_limit_burst},
       {"RATE_LIMIT_FAIL_OPEN", c.rate_limit_fail_open},
@@ -233,6 +229,7 @@ std::string describe_config(const config& c) {
       {"BREAKER_OPEN_MS", c.breaker_open.count()},
       {"MAX_ACTIVE_SUBMISSIONS", c.max_active_submissions},
       {"MAX_QUEUED_SUBMISSIONS", c.max_queued_submissions},
+      {"MAX_QUEUED_BYTES", c.max_queued_bytes},
       {"READINESS_CACHE_MS", c.readiness_cache.count()},
       {"READINESS_TIMEOUT_MS", c.readiness_timeout.count()},
       {"SHUTDOWN_DELAY_MS", c.shutdown_delay.count()},

@@ -59,6 +59,7 @@ struct config {
 
   int max_active_submissions = 64;
   int max_queued_submissions = 1024;
+  std::size_t max_queued_bytes = 64 * 1024 * 1024;
 
   millis readiness_cache{2000};
   millis readiness_timeout{2000};

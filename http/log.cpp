@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <ctime>
 #include <mutex>
+#include <type_traits>
 
 namespace cx::log {
 namespace {
@@ -46,6 +47,23 @@ void emit(const boost::json::object& o) {
 
 }  // namespace
 
+std::string mask_url_userinfo(std::string_view text) {
+  std::string out;
+  std::size_t done = 0;
+  for (auto scheme = text.find("://"); scheme != std::string_view::npos; scheme = text.find("://", scheme + 3)) {
+    auto start = scheme + 3;
+    auto end = text.find_first_of("/?#\" \t\r\n", start);
+    auto authority = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    auto at = authority.rfind('@');
+    if (at == std::string_view::npos) continue;
+    out.append(text.substr(done, start - done)).append("***");
+    done = start + at;
+  }
+  if (done == 0) return std::string(text);
+  out.append(text.substr(done));
+  return out;
+}
+
 void set_level(std::string_view name) {
   level l = level::info;
   if (name == "debug") l = level::debug;
@@ -61,9 +79,14 @@ void write(level l, std::string_view msg, std::initializer_list<field> fields) {
   boost::json::object o;
   o["ts"] = timestamp();
   o["level"] = level_name(l);
-  o["msg"] = msg;
+  o["msg"] = mask_url_userinfo(msg);
   for (const auto& f : fields) {
-    std::visit([&](const auto& v) { o[f.key] = v; }, f.value);
+    std::visit(
+        [&](const auto& v) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(v)>, std::string_view>) o[f.key] = mask_url_userinfo(v);
+          else o[f.key] = v;
+        },
+        f.value);
   }
   emit(o);
 }

@@ -1,5 +1,6 @@
 // JSON-lines logging to stdout. Fields are sizes, ids, counts and durations only:
-// callers never pass source code, stdin, outputs or secrets.
+// callers never pass source code, stdin, outputs or secrets. As a backstop, the userinfo of any
+// URL in a message or string field is masked.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,9 @@ void write(level l, std::string_view msg, std::initializer_list<field> fields = 
 // Appends a pre-serialised JSON object's members (used once, for the start-up config line).
 void write_raw(level l, std::string_view msg, std::string_view key, std::string_view json);
 void flush();
+
+// "scheme://user:password@host/..." -> "scheme://***@host/...", for every URL in `text`.
+std::string mask_url_userinfo(std::string_view text);
 
 inline void debug(std::string_view m, std::initializer_list<field> f = {}) { write(level::debug, m, f); }
 inline void info(std::string_view m, std::initializer_list<field> f = {}) { write(level::info, m, f); }

@@ -58,6 +58,20 @@ struct families {
                    .Help("Accepted submissions waiting for a judging slot")
                    .Register(r)
                    .Add({})),
+        queued_bytes(prometheus::BuildGauge()
+                         .Name("code_exec_queued_bytes")
+                         .Help("Request bytes (source code, inline testcases) waiting for a judging slot")
+                         .Register(r)
+                         .Add({})),
+        admission_limit(prometheus::BuildGauge()
+                            .Name("code_exec_admission_limit")
+                            .Help("Configured admission bounds: active and queued submissions, queued bytes")
+                            .Register(r)),
+        ready(prometheus::BuildGauge()
+                  .Name("code_exec_ready")
+                  .Help("1 when the last /readyz answered 200, else 0")
+                  .Register(r)
+                  .Add({})),
         submissions(prometheus::BuildCounter()
                         .Name("code_exec_submissions_total")
                         .Help("Finished submissions by outcome")
@@ -108,6 +122,9 @@ struct families {
 
   prometheus::Gauge& active;
   prometheus::Gauge& queued;
+  prometheus::Gauge& queued_bytes;
+  prometheus::Family<prometheus::Gauge>& admission_limit;
+  prometheus::Gauge& ready;
   series_cache<prometheus::Counter> submissions;
   series_cache<prometheus::Counter> http_requests;
   series_cache<prometheus::Histogram> http_duration;
@@ -143,6 +160,13 @@ void init(std::string_view version) {
 
 void set_active_submissions(int n) { f().active.Set(n); }
 void set_queued_submissions(int n) { f().queued.Set(n); }
+void set_queued_bytes(std::size_t n) { f().queued_bytes.Set(static_cast<double>(n)); }
+void set_admission_limits(int max_active, int max_queued, std::size_t max_queued_bytes) {
+  f().admission_limit.Add({{"resource", "active"}}).Set(max_active);
+  f().admission_limit.Add({{"resource", "queued"}}).Set(max_queued);
+  f().admission_limit.Add({{"resource", "queued_bytes"}}).Set(static_cast<double>(max_queued_bytes));
+}
+void set_ready(bool ready) { f().ready.Set(ready ? 1 : 0); }
 void count_submission(std::string_view outcome) { f().submissions.get({{"outcome", outcome}}).Increment(); }
 
 void observe_http(std::string_view route, int code, double seconds) {

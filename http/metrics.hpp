@@ -1,6 +1,7 @@
 // The service's Prometheus metrics (contract §2.5). prometheus-cpp stays in metrics.cpp.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -9,6 +10,9 @@ namespace cx::metrics {
 void init(std::string_view version);
 void set_active_submissions(int n);
 void set_queued_submissions(int n);
+void set_queued_bytes(std::size_t n);
+void set_admission_limits(int max_active, int max_queued, std::size_t max_queued_bytes);
+void set_ready(bool ready);  // the last /readyz answer
 void count_submission(std::string_view outcome);
 void observe_http(std::string_view route, int code, double seconds);
 void observe_judge0(std::string_view op, std::string_view result, double seconds);

@@ -33,5 +33,6 @@ using signal_atom = caf::atom_constant<caf::atom("signal")>;
 using grace_atom = caf::atom_constant<caf::atom("grace")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
+using replay_atom = caf::atom_constant<caf::atom("replay")>;
 
 }  // namespace cx

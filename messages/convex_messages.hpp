@@ -6,6 +6,7 @@
 #include <string>
 
 #include "messages/judging.hpp"
+#include "messages/wire_json.hpp"
 
 namespace cx {
 
@@ -23,3 +24,4 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::convex_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::submission_result)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::submission_kind)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::inline_judge_request)

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "actors/policy/id_rules.hpp"
 #include "messages/json_fields.hpp"
 #include "messages/wire_json.hpp"
 
@@ -33,14 +34,26 @@ class validator {
     if (!bad.empty()) issue(prefix, "Unrecognized key(s) in object: " + bad);
   }
 
-  std::string str(const json::object& o, std::string_view key, const std::string& path, bool non_empty) {
+  std::string str(const json::object& o, std::string_view key, const std::string& path) {
     auto* v = get(o, key);
     auto s = string(v);
     if (!s) {
       expected(path, "string", v);
       return {};
     }
-    if (non_empty && s->empty()) issue(path, "String must contain at least 1 character(s)");
+    return *s;
+  }
+
+  // An id that travels in headers (Idempotency-Key): header-safe and bounded.
+  std::string id(const json::object& o, std::string_view key) {
+    std::string path(key);
+    auto* v = get(o, key);
+    auto s = string(v);
+    if (!s) {
+      expected(path, "string", v);
+      return {};
+    }
+    if (auto problem = id_problem(*s)) issue(path, *problem);
     return *s;
   }
 
@@ -113,14 +126,15 @@ std::variant<judge_request, request_error> parse_judge_request(std::string_view 
   request_error err;
   auto obj = parse_object(body, err);
   if (!obj) return err;
-  if (auto sid = string(get(*obj, "submissionId"))) err.submission_id = *sid;
+  // Echoed back only while it is small: an oversized id is not reflected.
+  if (auto sid = string(get(*obj, "submissionId")); sid && sid->size() <= kMaxIdBytes) err.submission_id = *sid;
   validator v;
   v.unknown_keys(*obj, {"questionId", "submissionId", "languageId", "sourceCode", "submissionKind"}, "");
   judge_request r;
-  r.question_id = v.str(*obj, "questionId", "questionId", true);
-  r.submission_id = v.str(*obj, "submissionId", "submissionId", true);
+  r.question_id = v.id(*obj, "questionId");
+  r.submission_id = v.id(*obj, "submissionId");
   r.language_id = v.language_id(*obj);
-  r.source_code = v.str(*obj, "sourceCode", "sourceCode", false);
+  r.source_code = v.str(*obj, "sourceCode", "sourceCode");
   if (auto* kind = get(*obj, "submissionKind")) {
     auto k = string(kind);
     if (k && *k == "standard") r.kind = submission_kind::standard;
@@ -144,7 +158,7 @@ std::variant<inline_judge_request, request_error> parse_inline_judge_request(std
   v.unknown_keys(*obj, {"languageId", "sourceCode", "testCases", "limits", "outputComparison"}, "");
   inline_judge_request r;
   r.language_id = v.language_id(*obj);
-  r.source_code = v.str(*obj, "sourceCode", "sourceCode", false);
+  r.source_code = v.str(*obj, "sourceCode", "sourceCode");
   auto* tcs = get(*obj, "testCases");
   if (!tcs || !tcs->is_array()) {
     v.expected("testCases", "array", tcs);
@@ -163,8 +177,8 @@ std::variant<inline_judge_request, request_error> parse_inline_judge_request(std
       const auto& t = item.as_object();
       v.unknown_keys(t, {"stdin", "expectedStdout", "name"}, path);
       inline_testcase tc;
-      tc.stdin_text = v.str(t, "stdin", path + ".stdin", false);
-      tc.expected_stdout = v.str(t, "expectedStdout", path + ".expectedStdout", false);
+      tc.stdin_text = v.str(t, "stdin", path + ".stdin");
+      tc.expected_stdout = v.str(t, "expectedStdout", path + ".expectedStdout");
       if (auto* n = get(t, "name")) {
         if (auto s = string(n)) tc.name = *s;
         else v.expected(path + ".name", "string", n);

@@ -1,4 +1,4 @@
-// The rate limiter's answer.
+// The Redis limiter's answers: a rate decision, and a replay check of a signature.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -12,6 +12,13 @@ struct rate_answer {
   bool backend_failed = false;  // Redis unreachable: the caller applies fail-open or fail-closed
 };
 
+// Whether a request signature is used for the first time within its window.
+struct replay_answer {
+  bool first_use = true;
+  bool backend_failed = false;  // Redis unreachable: the caller falls back to its own record
+};
+
 }  // namespace cx
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::rate_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::replay_answer)

@@ -2,9 +2,10 @@
 
 namespace cx {
 
-admission decide_admission(int active, int queued, int max_active, int max_queued) {
-  if (active < max_active && queued == 0) return admission::run;
-  if (queued < max_queued) return admission::queue;
+admission decide_admission(const admission_load& load, const admission_limits& limits, std::size_t request_bytes) {
+  if (load.active < limits.max_active && load.queued == 0) return admission::run;
+  if (load.queued < limits.max_queued && load.queued_bytes + request_bytes <= limits.max_queued_bytes)
+    return admission::queue;
   return admission::reject;
 }
 

@@ -81,6 +81,7 @@ const char* to_string(signature_check c) {
     case signature_check::malformed: return "malformed";
     case signature_check::stale: return "stale";
     case signature_check::mismatch: return "mismatch";
+    case signature_check::replayed: return "replayed";
   }
   return "mismatch";
 }

@@ -12,7 +12,8 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data);
 std::string sign_payload(std::string_view secret, std::int64_t unix_seconds, std::string_view body);
 bool constant_time_equals(std::string_view a, std::string_view b);
 
-enum class signature_check { ok, missing, malformed, stale, mismatch };
+// `replayed`: valid, but already used within its window (decided by the caller's replay guard).
+enum class signature_check { ok, missing, malformed, stale, mismatch, replayed };
 
 // `now` and the timestamp are unix seconds; the tolerance applies both ways.
 signature_check verify_signature(const std::vector<std::string>& secrets, std::string_view timestamp_header,

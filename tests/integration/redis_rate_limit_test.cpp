@@ -8,6 +8,8 @@
 
 #include <boost/asio.hpp>
 
+#include "actors/policy/signing.hpp"
+
 using namespace cx;
 using namespace cx::testing;
 
@@ -134,4 +136,26 @@ TEST_F(RedisRateLimitTest, FailClosedRefusesWhileRedisIsDown) {
   EXPECT_EQ(judge_status(*proc, "c"), 503);
   auto metrics = client.call("GET", proc->url() + "/metrics").body;
   EXPECT_NE(metrics.find("code_exec_rate_limiter_errors_total{mode=\"fail_closed\"}"), std::string::npos);
+}
+
+TEST_F(RedisRateLimitTest, ASignatureUsedOnOnePodIsRefusedOnTheOther) {
+  redis_server redis(free_port());
+  ASSERT_TRUE(redis.ready());
+  auto env = redis_env(redis.url());
+  env["RATE_LIMIT_BURST"] = "100";
+  env["CODE_EXEC_SIGNING_SECRETS"] = "sig-1";
+  start(env);
+  env["CONVEX_SITE_URL"] = convex.url();
+  env["JUDGE0_BASE_URL"] = judge0.url();
+  env["CODE_EXEC_API_KEYS"] = "key-a";
+  service_process second(env);
+  ASSERT_TRUE(second.wait_ready());
+  auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  http::header_list h{{"Content-Type", "application/json"}, {"X-Code-Exec-Key", "key-a"},
+                      {"X-Code-Exec-Timestamp", std::to_string(now)},
+                      {"X-Code-Exec-Signature", sign_payload("sig-1", now, "{}")}};
+  EXPECT_EQ(client.call("POST", proc->url() + "/v1/judge-question", "{}", h).status, 400);  // first use
+  EXPECT_EQ(client.call("POST", second.url() + "/v1/judge-question", "{}", h).status, 401);  // replayed elsewhere
+  redis.stop();  // each pod then keeps its own record: the replay on the first pod is still refused
+  EXPECT_EQ(client.call("POST", proc->url() + "/v1/judge-question", "{}", h).status, 401);
 }

@@ -24,6 +24,17 @@ inline boost::json::object parse(const std::string& s) {
   return v.as_object();
 }
 
+// The value of one series in a Prometheus text exposition (`series` is the name with its labels as
+// rendered, e.g. `code_exec_ready`); -1 when absent. In-process tests share one registry, so they
+// compare values before and after rather than absolute ones.
+inline double metric_value(const std::string& exposition, const std::string& series) {
+  for (std::size_t at = exposition.find(series + " "); at != std::string::npos;
+       at = exposition.find(series + " ", at + 1)) {
+    if (at == 0 || exposition[at - 1] == '\n') return std::stod(exposition.substr(at + series.size() + 1));
+  }
+  return -1;
+}
+
 // Polls `pred` until it holds or the timeout passes (for state that settles asynchronously).
 inline bool eventually(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
   auto until = std::chrono::steady_clock::now() + timeout;

@@ -158,3 +158,35 @@ TEST(Config, DescriptionMasksEverySecret) {
   }
   EXPECT_NE(text.find("\"CONVEX_SITE_URL\""), std::string::npos);
 }
+
+TEST(Config, AuthDisabledTogetherWithKeysRefusesToStartNamingBoth) {
+  auto env = base();
+  env["CODE_EXEC_AUTH"] = "disabled";
+  auto e = error(env);
+  EXPECT_NE(e.find("CODE_EXEC_AUTH"), std::string::npos) << e;
+  EXPECT_NE(e.find("CODE_EXEC_API_KEYS"), std::string::npos) << e;
+  env.erase("CODE_EXEC_API_KEYS");
+  EXPECT_TRUE(ok(env).auth_disabled);
+}
+
+TEST(Config, AnInvalidUrlsPasswordNeverReachesTheErrorLine) {
+  auto env = base();
+  env["REDIS_URL"] = "rediss://:TopSecretPw@redis.internal:6380";
+  auto e = error(env);
+  EXPECT_NE(e.find("REDIS_URL"), std::string::npos) << e;
+  EXPECT_EQ(e.find("TopSecretPw"), std::string::npos) << e;
+  env = base();
+  env["CONVEX_SITE_URL"] = "http://user:pass-word@example.convex.site";
+  e = error(env);
+  EXPECT_NE(e.find("CONVEX_SITE_URL"), std::string::npos) << e;
+  EXPECT_EQ(e.find("pass-word"), std::string::npos) << e;
+}
+
+TEST(Config, QueuedBytesBoundDefaultsTo64MiB) {
+  EXPECT_EQ(ok(base()).max_queued_bytes, 64u << 20);
+  auto env = base();
+  env["MAX_QUEUED_BYTES"] = "1000";
+  EXPECT_EQ(ok(env).max_queued_bytes, 1000u);
+  env["MAX_QUEUED_BYTES"] = "-1";
+  EXPECT_NE(error(env).find("MAX_QUEUED_BYTES"), std::string::npos);
+}

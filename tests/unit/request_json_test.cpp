@@ -149,3 +149,24 @@ TEST(InlineJudgeRequest, EachNestedRuleNamesItsPath) {
     EXPECT_TRUE(has_issue(std::get<request_error>(r), c.path)) << c.to << " should name " << c.path;
   }
 }
+
+TEST(JudgeRequest, IdsMustBeHeaderSafeAndAtMost128Bytes) {
+  auto body = [](std::string_view qid, std::string_view sid) {
+    return R"({"questionId":")" + std::string(qid) + R"(","submissionId":")" + std::string(sid) +
+           R"(","languageId":71,"sourceCode":""})";
+  };
+  EXPECT_TRUE(std::holds_alternative<judge_request>(parse_judge_request(body("q", std::string(128, 's')), kCaps)));
+  auto crlf = refused(body("q", "abc\\r\\nX-Injected: 1"));
+  ASSERT_EQ(crlf.issues.size(), 1u);
+  EXPECT_EQ(crlf.issues[0].path, "submissionId");
+  EXPECT_EQ(crlf.issues[0].message, "Invalid characters: only visible ASCII (0x21-0x7E) is allowed");
+  EXPECT_EQ(crlf.submission_id, "abc\r\nX-Injected: 1");  // echoed in JSON, escaped there
+  auto long_sid = refused(body("q", std::string(100000, 's')));
+  EXPECT_TRUE(has_issue(long_sid, "submissionId"));
+  EXPECT_EQ(long_sid.submission_id, "");  // not reflected
+  auto long_qid = refused(body(std::string(129, 'q'), "s"));
+  ASSERT_EQ(long_qid.issues.size(), 1u);
+  EXPECT_EQ(long_qid.issues[0].path, "questionId");
+  EXPECT_EQ(long_qid.issues[0].message, "String must contain at most 128 character(s)");
+  EXPECT_TRUE(has_issue(refused(body("q\\u0000", "s")), "questionId"));
+}

@@ -91,6 +91,17 @@ test('signing: each attempt is signed with a fresh timestamp over the exact body
   }
 });
 
+test('signing: a retry within the same second never repeats a signature (the service refuses replays)', async () => {
+  const nowMs = 1_732_665_600_000;
+  const f = scripted([503, { status: 'error', message: 'busy' }], [503, { status: 'error', message: 'busy' }], accepted());
+  const { opts } = options({ fetch: f.fetch, signingSecret: 'sign-secret', now: () => nowMs, sleep: async () => {} });
+  const out = await client.judgeQuestion(opts, input);
+  assert.equal(out.kind, 'queued');
+  const stamps = f.calls.map((c) => c.headers.get('x-code-exec-timestamp'));
+  assert.deepEqual(stamps, ['1732665600', '1732665601', '1732665602']);
+  assert.equal(new Set(f.calls.map((c) => c.headers.get('x-code-exec-signature'))).size, 3);
+});
+
 for (const status of [400, 401, 404, 413, 415, 500]) {
   test(`${status} → error at once, not retried`, async () => {
     const f = scripted([status, { status: 'error', message: `m${status}` }]);

@@ -178,6 +178,7 @@ export async function judgeQuestion(
     requestId,
     attempts: 0,
   };
+  let lastStamp = -Infinity;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const headers: Record<string, string> = {
       "Content-Type": "application/json",
@@ -186,7 +187,10 @@ export async function judgeQuestion(
     };
     if (input.userId) headers["X-Code-Exec-Subject"] = input.userId;
     if (options.signingSecret) {
-      const ts = String(Math.floor(now() / 1000));
+      // code-exec accepts a signature once: a retry within the same second signs the next second
+      // (a second ahead of the clock is well inside the tolerance).
+      lastStamp = Math.max(Math.floor(now() / 1000), lastStamp + 1);
+      const ts = String(lastStamp);
       headers["X-Code-Exec-Timestamp"] = ts;
       headers["X-Code-Exec-Signature"] = await signPayload(options.signingSecret, ts, body);
     }
