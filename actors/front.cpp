@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <boost/json.hpp>
+
 #include <charconv>
 #include <random>
 #include <unordered_map>
@@ -194,8 +196,8 @@ void check_rate(front_actor* self, const pending_ptr& p) {
   auto& st = self->state;
   auto subject = p->req.header_value("X-Code-Exec-Subject");
   if (subject.size() > kMaxIdBytes) {
-    return p->reply->send(http::error_response(
-        400, "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes"));
+    return p->reply->send(http::error_response(400, "", "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes",
+                                               boost::json::serialize(boost::json::object{{"maxBytes", kMaxIdBytes}})));
   }
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
   key += "|";
