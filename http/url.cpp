@@ -1,54 +1,36 @@
 #include "http/url.hpp"
 
+#include <boost/url/parse.hpp>
+
 #include <charconv>
 
 namespace cx::http {
 
-std::optional<url_parts> parse_url(std::string_view url) {
+std::optional<url_parts> parse_url(std::string_view text) {
+  namespace urls = boost::urls;
+  auto parsed = urls::parse_uri(text);
+  if (!parsed) return std::nullopt;
+  const auto& u = *parsed;
   url_parts out;
-  if (url.rfind("http://", 0) == 0) {
-    url.remove_prefix(7);
-  } else if (url.rfind("https://", 0) == 0) {
-    url.remove_prefix(8);
+  if (u.scheme_id() == urls::scheme::https) {
     out.tls = true;
     out.port = 443;
-  } else {
+  } else if (u.scheme_id() != urls::scheme::http) {
     return std::nullopt;
   }
-  auto slash = url.find_first_of("/?");
-  auto authority = url.substr(0, slash);
-  if (slash != std::string_view::npos) {
-    out.target = std::string(url.substr(slash));
-    if (out.target.front() == '?') out.target = "/" + out.target;
-  }
-  if (authority.empty() || authority.find('@') != std::string_view::npos) return std::nullopt;
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.front() == '[') {  // [::1]:8080
-    auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    host = authority.substr(1, close - 1);
-    auto rest = authority.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':') return std::nullopt;
-      port = rest.substr(1);
-    }
-  } else if (auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return std::nullopt;
-  for (char ch : host) {
-    if (ch == ' ' || ch == '/' || ch == '\\') return std::nullopt;
-  }
-  out.host = std::string(host);
-  if (!port.empty() || authority.back() == ':') {
+  // Credentials never travel in an outbound URL of ours.
+  if (!u.has_authority() || u.encoded_host().empty() || u.has_userinfo()) return std::nullopt;
+  out.host = u.host_type() == urls::host_type::ipv6 ? std::string(u.host_address()) : std::string(u.host());
+  if (u.has_port()) {
+    auto port = u.port();
     unsigned value = 0;
     auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (ec != std::errc{} || p != port.data() + port.size() || value == 0 || value > 65535)
+    if (port.empty() || ec != std::errc{} || p != port.data() + port.size() || value == 0 || value > 65535)
       return std::nullopt;
     out.port = static_cast<std::uint16_t>(value);
   }
+  out.target = u.encoded_path().empty() ? "/" : std::string(u.encoded_path());
+  if (u.has_query()) out.target.append("?").append(u.encoded_query());
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Absolute URL splitting for the outbound client and config validation.
+// Absolute http(s) URL splitting (Boost.URL) for the outbound client and config validation.
 #pragma once
 
 #include <cstdint>

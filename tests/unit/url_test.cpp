@@ -28,3 +28,21 @@ TEST(Url, RefusesWhatIsNotAnAbsoluteHttpUrl) {
   EXPECT_FALSE(parse_url("http://user@host"));
   EXPECT_FALSE(parse_url("http://host:abc/"));
 }
+
+TEST(Url, KeepsTheQueryAndDropsTheFragment) {
+  auto u = parse_url("http://h:81/a/b?x=1&y=%20#frag");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->port, 81);
+  EXPECT_EQ(u->target, "/a/b?x=1&y=%20");
+  auto q = parse_url("http://h?x=1");
+  ASSERT_TRUE(q);
+  EXPECT_EQ(q->target, "/?x=1");
+}
+
+TEST(Url, RefusesBrokenAuthorities) {
+  EXPECT_FALSE(parse_url("http://host:/"));
+  EXPECT_FALSE(parse_url("http://ho st/"));
+  EXPECT_FALSE(parse_url("http://[::1/"));
+  EXPECT_FALSE(parse_url("http://user:pw@host/"));
+  EXPECT_FALSE(parse_url("http:/host"));
+}
