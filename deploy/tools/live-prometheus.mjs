@@ -48,6 +48,8 @@ function start(name, cmd, argv, env = {}) {
   const log = fs.openSync(path.join(T, `${name}.log`), "a");
   const child = spawn(cmd, argv, { env: { PATH: process.env.PATH, ...env }, stdio: ["ignore", "pipe", log] });
   child.out = "";
+  // A program that cannot start (ENOENT) gets a non-null exitCode, which the waits below check.
+  child.on("error", (e) => { child.out += `\n${e.message}`; });
   child.stdout.on("data", (d) => { child.out += d; fs.appendFileSync(path.join(T, `${name}.log`), d); });
   children.push(child);
   return child;
@@ -196,7 +198,7 @@ async function main() {
     `--web.listen-address=127.0.0.1:${PROM}`, "--storage.tsdb.retention.time=1h", "--log.level=warn",
   ]);
   await until("Prometheus ready", 30000, async () => {
-    if (prom.exitCode !== null) throw new Error(`prometheus exited with ${prom.exitCode}`);
+    if (prom.exitCode !== null) throw new Error(`prometheus exited with ${prom.exitCode}: ${prom.out.slice(-200)}`);
     return (await get(`http://127.0.0.1:${PROM}/-/ready`)).status === 200;
   });
   report("PASS", "setup", `Prometheus ${(await get(`http://127.0.0.1:${PROM}/api/v1/status/buildinfo`)).text.match(/"version":"([^"]+)"/)?.[1]} scrapes 2 code-exec pods twice each (jobs servicemonitor, annotations) every 1 s`);
