@@ -56,6 +56,7 @@ const CONTRACT_VARS = [
   "REDIS_URL", "RATE_LIMIT_PER_MINUTE", "RATE_LIMIT_BURST", "RATE_LIMIT_FAIL_OPEN",
   "BREAKER_FAILURE_THRESHOLD", "BREAKER_OPEN_MS", "MAX_ACTIVE_SUBMISSIONS", "MAX_QUEUED_SUBMISSIONS",
   "READINESS_CACHE_MS", "READINESS_TIMEOUT_MS", "SHUTDOWN_DELAY_MS", "SHUTDOWN_GRACE_MS", "LOG_LEVEL",
+  "MAX_CONNECTIONS", "MAX_QUEUED_BYTES",
 ];
 
 function requiredVars() {
@@ -354,7 +355,7 @@ function referenceRules(objs) {
   };
   for (const w of workloads(objs)) {
     const ns = w.metadata.namespace, spec = podTemplate(w).spec, where = short(w);
-    if (!selectorMatches(w.spec.selector, podTemplate(w).metadata?.labels)) p.push(`${where}: selector does not match its pod template`);
+    if (w.kind !== "CronJob" && !selectorMatches(w.spec.selector, podTemplate(w).metadata?.labels)) p.push(`${where}: selector does not match its pod template`);
     for (const c of [...(spec.initContainers || []), ...spec.containers]) {
       for (const e of c.envFrom || []) {
         if (e.configMapRef) refCM(ns, e.configMapRef.name, null, e.configMapRef.optional, where);
@@ -591,7 +592,9 @@ function ecsRules(tsProblems) {
   if (fargate && c.stopTimeout > 120) p.push(`stopTimeout ${c.stopTimeout} > 120 (the Fargate maximum)`);
   if (!(c.stopTimeout >= grace + 10)) p.push(`stopTimeout ${c.stopTimeout} < SHUTDOWN_GRACE_MS ${grace}s + 10 s`);
   if (!(grace > delay)) p.push("SHUTDOWN_GRACE_MS <= SHUTDOWN_DELAY_MS");
-  return { problems: p, note: `stopTimeout ${c.stopTimeout}s >= SHUTDOWN_GRACE ${grace}s + margin; ${secrets.length} secrets from Secrets Manager` };
+  const worst = memoryWorstCase(env).total;
+  if (!(num(td.memory) * MiB >= worst)) p.push(`task memory ${td.memory} MiB < admission worst case ${mib(worst)}`);
+  return { problems: p, note: `stopTimeout ${c.stopTimeout}s >= SHUTDOWN_GRACE ${grace}s + margin; ${secrets.length} secrets from Secrets Manager; memory ${td.memory} MiB >= ${mib(worst)}` };
 }
 
 // The packages the Dockerfile's last stage really installs (apt-get install ... in its RUN lines).
@@ -669,7 +672,7 @@ function serviceAccepts(env) {
     };
     const onData = (d) => {
       out += d;
-      if (/"msg":"listening"/.test(out)) finish({ problems: [], note: `${shown(bin)} started with it` });
+      if (/"msg":"listening"/.test(out)) finish({ problems: [], note: `${shown(bin)} started with it`, config: startupConfig(out) });
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
@@ -677,13 +680,161 @@ function serviceAccepts(env) {
     const timer = setTimeout(() => finish({ problems: [`not listening after 5 s: ${out.slice(-300)}`] }), 5000);
   });
 }
+// The effective configuration, which the binary logs at start ("starting code-exec").
+function startupConfig(out) {
+  for (const line of out.split("\n")) {
+    try {
+      const o = JSON.parse(line);
+      if (o.config) return o.config;
+    } catch {}
+  }
+  return null;
+}
 async function checkAsync(name, fn) {
   try {
     const r = await fn();
     check(name, () => r);
+    return r;
   } catch (e) {
     report("FAIL", name, `check crashed: ${e}`);
+    return null;
   }
+}
+
+// ---------------------------------------------------------------- operations (issue: deploy review)
+const MiB = 1024 * 1024;
+function bytesOf(q) {
+  const m = /^([0-9.]+)([KMGT]i?)?$/.exec(String(q ?? ""));
+  if (!m) return NaN;
+  const f = { K: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: MiB, Gi: 1024 * MiB, Ti: 1024 * 1024 * MiB };
+  return Number(m[1]) * (m[2] ? f[m[2]] : 1);
+}
+// The memory one pod may need for everything admission lets in (deploy/README.md "Memory"):
+// idle RSS, each waiting submission's bookkeeping plus the queued request bytes, every inbound
+// connection's header cap plus a body being read, and each active submission's testcases (the
+// HTTP client's 16 MiB response cap, about 3x once parsed).
+const MEMORY_MODEL = { idle: 10 * MiB, perWaiting: 4100, headerCap: 16 * 1024, testcaseCap: 16 * MiB, parsedFactor: 3 };
+const DEFAULTS = { MAX_CONNECTIONS: 1024, MAX_QUEUED_BYTES: 64 * MiB, MAX_BODY_BYTES: 1048576, MAX_ACTIVE_SUBMISSIONS: 64, MAX_QUEUED_SUBMISSIONS: 1024 };
+function memoryWorstCase(env) {
+  const v = (k) => num(env[k] ?? DEFAULTS[k]);
+  const m = MEMORY_MODEL;
+  const parts = {
+    idle: m.idle,
+    waiting: v("MAX_QUEUED_SUBMISSIONS") * m.perWaiting + v("MAX_QUEUED_BYTES"),
+    connections: v("MAX_CONNECTIONS") * (m.headerCap + v("MAX_BODY_BYTES")),
+    active: v("MAX_ACTIVE_SUBMISSIONS") * m.testcaseCap * m.parsedFactor,
+  };
+  return { total: Object.values(parts).reduce((a, b) => a + b, 0), parts };
+}
+const mib = (b) => `${Math.round(b / MiB)} MiB`;
+
+function memoryRules(objs) {
+  const ce = codeExec(objs);
+  if (!ce) return { skip: "no code-exec Deployment" };
+  const { total, parts } = memoryWorstCase(ce.env);
+  const limit = bytesOf(ce.c.resources?.limits?.memory), request = bytesOf(ce.c.resources?.requests?.memory);
+  const p = [];
+  if (!(limit >= total)) p.push(`memory limit ${ce.c.resources?.limits?.memory} < admission worst case ${mib(total)}`);
+  if (!(request >= 64 * MiB)) p.push(`memory request ${ce.c.resources?.requests?.memory} < the measured 64 MiB with 10,000 waiting`);
+  const why = Object.entries(parts).map(([k, b]) => `${k} ${mib(b)}`).join(" + ");
+  return { problems: p, note: `limit ${ce.c.resources?.limits?.memory} >= ${why} = ${mib(total)}` };
+}
+
+function autoscalerOwnershipRules(objs) {
+  const p = [];
+  const owners = objs.filter((o) => o.kind === "HorizontalPodAutoscaler" || o.kind === "ScaledObject");
+  for (const a of owners) {
+    const t = a.spec.scaleTargetRef;
+    const d = find(objs, t.kind || "Deployment", a.metadata.namespace, t.name);
+    if (d && d.spec.replicas !== undefined) p.push(`${short(d)} sets replicas ${d.spec.replicas}, but ${short(a)} owns it (every apply would reset it)`);
+    if (t.name !== "code-exec") continue;
+    if (a.kind === "HorizontalPodAutoscaler" && !(a.spec.metrics || []).some((m) => m.type === "Resource" && m.resource?.name === "cpu"))
+      p.push(`${short(a)}: no CPU metric (nothing scales while prometheus-adapter is down)`);
+    if (a.kind === "ScaledObject") {
+      if (!(a.spec.triggers || []).some((x) => x.type === "cpu")) p.push(`${short(a)}: no cpu trigger (nothing scales while Prometheus is down)`);
+      for (const x of (a.spec.triggers || []).filter((x) => x.type === "prometheus"))
+        if (!/^\s*sum\s*\(\s*max\s+by\s*\(\s*pod\s*\)/.test(x.metadata.query)) p.push(`${short(a)}: query "${x.metadata.query}" is not sum(max by (pod)(...)), so a pod scraped twice counts twice`);
+    }
+  }
+  return { problems: p, note: `${owners.length} autoscaler(s); their targets leave replicas to them` };
+}
+
+function disruptionRules(objs) {
+  const p = [];
+  for (const pdb of objs.filter((o) => o.kind === "PodDisruptionBudget"))
+    if (pdb.spec.unhealthyPodEvictionPolicy !== "AlwaysAllow") p.push(`${short(pdb)}: unhealthyPodEvictionPolicy is not AlwaysAllow (NotReady pods would block drains)`);
+  for (const name of ["code-exec", "judge0-server"]) {
+    const d = objs.find((o) => o.kind === "Deployment" && o.metadata.name === name);
+    if (!d) continue;
+    const pdbs = objs.filter((o) => o.kind === "PodDisruptionBudget" && o.metadata.namespace === d.metadata.namespace && selectorMatches(o.spec.selector, d.spec.template.metadata.labels));
+    if (pdbs.length !== 1) p.push(`${short(d)}: ${pdbs.length} PodDisruptionBudgets (one expected)`);
+    for (const b of pdbs) if (b.spec.minAvailable !== undefined) p.push(`${short(b)}: minAvailable can block every drain at one replica; use maxUnavailable`);
+    if (!d.spec.template.spec.containers.every((c) => c.lifecycle?.preStop)) p.push(`${short(d)}: no preStop delay (a rollout refuses connections mid-flight)`);
+  }
+  return { problems: p, note: "PDBs evict NotReady pods; code-exec and judge0-server have a PDB and a preStop delay" };
+}
+
+function retentionRules(objs) {
+  const j = objs.find((o) => o.kind === "Deployment" && o.metadata.name === "judge0-server");
+  if (!j) return { skip: "no Judge0 in this render" };
+  const cj = find(objs, "CronJob", j.metadata.namespace, "judge0-retention");
+  if (!cj) return { problems: [`no CronJob judge0-retention in namespace ${j.metadata.namespace}`] };
+  const p = [];
+  const spec = cj.spec.jobTemplate.spec.template.spec, c = spec.containers[0];
+  const env = Object.fromEntries((c.env || []).filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  for (const k of ["RETENTION_DAYS", "BATCH_SIZE", "MAX_BATCHES"]) if (!/^[1-9][0-9]*$/.test(env[k] || "")) p.push(`${k}=${env[k]} is not a positive whole number`);
+  if (cj.spec.concurrencyPolicy !== "Forbid") p.push("concurrencyPolicy is not Forbid");
+  if (!cj.spec.jobTemplate.spec.activeDeadlineSeconds) p.push("no activeDeadlineSeconds");
+  const vol = (spec.volumes || []).find((v) => v.configMap);
+  const cm = vol && find(objs, "ConfigMap", cj.metadata.namespace, vol.configMap.name);
+  if (!cm || !cm.data?.["retention.sh"] || !cm.data?.["retention.sql"]) p.push("the mounted ConfigMap lacks retention.sh / retention.sql");
+  else if (cm.data["retention.sql"] !== fs.readFileSync(path.join(DEPLOY, "k8s/base/judge0/retention.sql"), "utf8")) p.push("rendered retention.sql differs from the one deploy/check runs");
+  return { problems: p, note: `${cj.spec.schedule}: finished submissions older than ${env.RETENTION_DAYS} days, ${env.BATCH_SIZE} rows x at most ${env.MAX_BATCHES} batches` };
+}
+
+// Production overlays: reachable by hosted Convex, alerts shipped, workers on their node pool.
+function productionRules(objs) {
+  if (!objs.some((o) => o.kind === "ServiceMonitor")) return { skip: "not a production render (no ServiceMonitor)" };
+  const p = [];
+  const ing = objs.find((o) => o.kind === "Ingress" && (o.spec.rules || []).some((r) => (r.http?.paths || []).some((x) => x.backend.service?.name === "code-exec")));
+  if (!ing) p.push("no Ingress routes to code-exec (hosted Convex cannot reach it)");
+  else {
+    if (!(ing.spec.tls || []).length) p.push(`${short(ing)}: no TLS`);
+    if (!ing.metadata.annotations?.["nginx.ingress.kubernetes.io/whitelist-source-range"]) p.push(`${short(ing)}: no source-range patch point`);
+  }
+  if (!objs.some((o) => o.kind === "PrometheusRule")) p.push("no PrometheusRule (alerts)");
+  const w = objs.find((o) => o.kind === "Deployment" && o.metadata.name === "judge0-workers");
+  const ws = w?.spec.template.spec;
+  if (!ws?.nodeSelector?.["code-exec.io/judge0-workers"] || !(ws.tolerations || []).some((t) => t.key === "code-exec.io/judge0-workers"))
+    p.push("judge0-workers are not pinned to the cgroup v1 node pool");
+  return { problems: p, note: `Ingress ${ing?.spec.rules?.[0]?.host} with TLS; PrometheusRule; workers on the cgroup v1 pool` };
+}
+
+const minReplicasOf = (objs) => {
+  const a = objs.find((o) => (o.kind === "HorizontalPodAutoscaler" || o.kind === "ScaledObject") && o.spec.scaleTargetRef.name === "code-exec");
+  return a?.spec.minReplicas ?? a?.spec.minReplicaCount;
+};
+function productionMinimaAgree(renders) {
+  const prod = renders.filter((r) => r.name.startsWith("overlays/production"));
+  const mins = prod.map((r) => `${r.name} ${minReplicasOf(r.objects)}`);
+  const values = new Set(prod.map((r) => minReplicasOf(r.objects)));
+  return { problems: values.size === 1 && [...values][0] >= 3 ? [] : [`code-exec minimum replicas differ or are below 3 (one per zone): ${mins.join(", ")}`], note: mins.join(", ") };
+}
+
+// terminationGracePeriodSeconds >= preStop + SHUTDOWN_GRACE_MS + the coordinator's final-delivery
+// bound, with the values the binary itself reports for this configuration.
+function finalDeliveryBoundS() {
+  const src = fs.readFileSync(path.join(REPO, "actors/shutdown_coordinator.cpp"), "utf8");
+  const m = /kFinalDeliveryBound\s*=\s*std::chrono::seconds\((\d+)\)/.exec(src);
+  return m ? Number(m[1]) : NaN;
+}
+function drainBound(ce, cfg) {
+  if (!cfg) return { skip: "the binary logged no configuration" };
+  const cmd = ce.c.lifecycle?.preStop?.exec?.command || [];
+  const sleepS = ce.c.lifecycle?.preStop?.sleep?.seconds ?? Number(cmd[1]);
+  const finalS = finalDeliveryBoundS(), graceS = cfg.SHUTDOWN_GRACE_MS / 1000, tgps = ce.pod.terminationGracePeriodSeconds;
+  const need = sleepS + graceS + finalS;
+  return { problems: need <= tgps ? [] : [`terminationGracePeriodSeconds ${tgps} < preStop ${sleepS} + SHUTDOWN_GRACE_MS ${graceS} + final delivery ${finalS} = ${need}`], note: `preStop ${sleepS} + SHUTDOWN_GRACE_MS ${graceS} + final delivery ${finalS} = ${need} <= ${tgps}` };
 }
 
 // ---------------------------------------------------------------- main
@@ -701,7 +852,13 @@ for (const r of renders.filter((x) => x.objects.some((o) => o.kind === "Deployme
   check(`hardening and resources ${r.name}`, () => hardeningRules(r.objects));
   check(`references ${r.name}`, () => referenceRules(r.objects));
   check(`autoscaling and Judge0 sizing ${r.name}`, () => scalingRules(r.objects, adapter.metric));
+  check(`memory limit covers admission ${r.name}`, () => memoryRules(r.objects));
+  check(`autoscaler owns replicas, CPU fallback, one count per pod ${r.name}`, () => autoscalerOwnershipRules(r.objects));
+  check(`disruption budgets and preStop ${r.name}`, () => disruptionRules(r.objects));
+  check(`Judge0 retention CronJob ${r.name}`, () => retentionRules(r.objects));
+  check(`production reachability, alerts, node pool ${r.name}`, () => productionRules(r.objects));
 }
+check("production overlays agree on the minimum replicas", () => productionMinimaAgree(renders));
 check(`metrics file has ${METRIC}`, metricsFile);
 check("Dockerfile policy", dockerfileRules);
 check("compose policy", composeRules);
@@ -712,7 +869,9 @@ if (!findBinary()) {
   check("runtime image libraries", runtimeLibs);
   for (const r of renders) {
     const ce = codeExec(r.objects);
-    if (ce) await checkAsync(`service accepts the config of ${r.name}`, () => serviceAccepts(ce.env));
+    if (!ce) continue;
+    const started = await checkAsync(`service accepts the config of ${r.name}`, () => serviceAccepts(ce.env));
+    check(`drain fits terminationGracePeriodSeconds ${r.name} (binary's values)`, () => drainBound(ce, started?.config));
   }
   const composeEnv = Object.fromEntries(readEnvFile(path.join(DEPLOY, "compose/code-exec.env")));
   await checkAsync("service accepts compose/code-exec.env", () => serviceAccepts(composeEnv));
