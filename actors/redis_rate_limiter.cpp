@@ -34,25 +34,6 @@ redis.call('PEXPIRE', KEYS[1], math.ceil(burst / rate) + 1000)
 return {allowed, tostring(tokens)}
 )lua";
 
-struct redis_endpoint {
-  std::string host = "127.0.0.1";
-  int port = 6379;
-};
-
-redis_endpoint parse_redis_url(const std::string& url) {
-  redis_endpoint ep;
-  std::string rest = url.substr(url.find("://") + 3);
-  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-  if (auto slash = rest.find('/'); slash != std::string::npos) rest = rest.substr(0, slash);
-  if (auto colon = rest.rfind(':'); colon != std::string::npos) {
-    ep.host = rest.substr(0, colon);
-    ep.port = std::atoi(rest.substr(colon + 1).c_str());
-  } else if (!rest.empty()) {
-    ep.host = rest;
-  }
-  return ep;
-}
-
 struct redis_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   redis_state() = default;
@@ -86,16 +67,38 @@ void mark_down(redis_state& st, const std::string& why) {
   }
 }
 
+// A set-up command's reply: frees it; on failure marks Redis down (the reply text never holds
+// the password).
+bool command_ok(redis_state& st, redisReply* reply, const char* what) {
+  if (reply && reply->type != REDIS_REPLY_ERROR) {
+    freeReplyObject(reply);
+    return true;
+  }
+  std::string why = std::string(what) + " failed: " + (reply ? std::string(reply->str, reply->len) : st.ctx->errstr);
+  if (reply) freeReplyObject(reply);
+  mark_down(st, why);
+  return false;
+}
+
 bool ensure_connected(redis_state& st) {
   if (st.ctx) return true;
   if (steady::now() < st.retry_at) return false;
-  auto ep = parse_redis_url(st.cfg->redis_url);
+  const auto& ep = st.cfg->redis;
   st.ctx = redisConnectWithTimeout(ep.host.c_str(), ep.port, kTimeout);
   if (!st.ctx || st.ctx->err) {
     mark_down(st, st.ctx ? st.ctx->errstr : "connect failed");
     return false;
   }
   redisSetTimeout(st.ctx, kTimeout);
+  if (!ep.password.empty()) {
+    auto* auth = static_cast<redisReply*>(
+        ep.user.empty() ? redisCommand(st.ctx, "AUTH %b", ep.password.data(), ep.password.size())
+                        : redisCommand(st.ctx, "AUTH %b %b", ep.user.data(), ep.user.size(), ep.password.data(),
+                                       ep.password.size()));
+    if (!command_ok(st, auth, "AUTH")) return false;
+  }
+  if (ep.db != 0 && !command_ok(st, static_cast<redisReply*>(redisCommand(st.ctx, "SELECT %d", ep.db)), "SELECT"))
+    return false;
   return true;
 }
 

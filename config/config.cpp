@@ -1,6 +1,7 @@
 #include "config/config.hpp"
 
 #include <boost/json.hpp>
+#include <boost/url/parse.hpp>
 
 #include <cerrno>
 #include <charconv>
@@ -146,7 +147,9 @@ config_result parse_config(const env_lookup& env) {
     else if (backend == "redis") c.rate_backend = rate_limit_backend::redis;
     else reader::fail("RATE_LIMIT_BACKEND", backend, "\"memory\" or \"redis\"");
     c.redis_url = r.text("REDIS_URL", "redis://127.0.0.1:6379");
-    if (c.redis_url.rfind("redis://", 0) != 0) reader::fail("REDIS_URL", c.redis_url, "a redis://host:port URL");
+    auto redis = parse_redis_url(c.redis_url);
+    if (auto* why = std::get_if<std::string>(&redis)) throw bad_value("REDIS_URL: " + *why);
+    c.redis = std::get<redis_endpoint>(redis);
     c.rate_limit_per_minute = static_cast<int>(r.integer("RATE_LIMIT_PER_MINUTE", 120, 1, 1000000));
     c.rate_limit_burst = static_cast<int>(r.integer("RATE_LIMIT_BURST", 20, 1, 1000000));
     c.rate_limit_fail_open = r.boolean("RATE_LIMIT_FAIL_OPEN", true);
@@ -166,6 +169,39 @@ config_result parse_config(const env_lookup& env) {
     return std::string(e.what());
   }
   return c;
+}
+
+std::variant<redis_endpoint, std::string> parse_redis_url(std::string_view url) {
+  namespace urls = boost::urls;
+  const std::string shown = "\"" + log::mask_url_userinfo(url) + "\"";
+  auto parsed = urls::parse_uri(url);
+  if (!parsed) return "must be a redis://[user:password@]host[:port][/db] URL (got " + shown + ")";
+  const auto& u = *parsed;
+  if (u.scheme() == "rediss")
+    return "rediss:// (TLS) is not supported: Debian's hiredis 0.14 has no TLS. Run a TLS sidecar (stunnel, "
+           "or your platform's Redis TLS proxy) next to code-exec and point REDIS_URL at it as redis://127.0.0.1:PORT";
+  if (u.scheme() != "redis" || !u.has_authority() || u.encoded_host().empty())
+    return "must be a redis://[user:password@]host[:port][/db] URL (got " + shown + ")";
+  redis_endpoint ep;
+  ep.host = u.host_type() == urls::host_type::ipv6 ? std::string(u.host_address()) : std::string(u.host());
+  if (u.has_port()) {
+    auto port = u.port();
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), ep.port);
+    if (port.empty() || ec != std::errc{} || p != port.data() + port.size() || ep.port < 1 || ep.port > 65535)
+      return "has no valid port (got " + shown + ")";
+  }
+  if (u.has_userinfo()) {
+    ep.user = u.user();
+    ep.password = u.password();
+  }
+  auto path = std::string_view(u.encoded_path());
+  if (!path.empty() && path != "/") {
+    path.remove_prefix(1);
+    auto [p, ec] = std::from_chars(path.data(), path.data() + path.size(), ep.db);
+    if (ec != std::errc{} || p != path.data() + path.size() || ep.db < 0)
+      return "the path must be a database number, e.g. /0 (got " + shown + ")";
+  }
+  return ep;
 }
 
 config_result parse_config_from_map(const std::map<std::string, std::string>& env) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -16,6 +17,16 @@ namespace cx {
 using millis = std::chrono::milliseconds;
 
 enum class rate_limit_backend { memory, redis };
+
+// REDIS_URL, redis://[user:password@]host[:port][/db]: the credentials are sent with AUTH and
+// the database chosen with SELECT after connecting.
+struct redis_endpoint {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string user;
+  std::string password;
+  int db = 0;
+};
 
 struct config {
   std::uint16_t port = 4001;
@@ -50,6 +61,7 @@ struct config {
 
   rate_limit_backend rate_backend = rate_limit_backend::memory;
   std::string redis_url = "redis://127.0.0.1:6379";
+  redis_endpoint redis;
   int rate_limit_per_minute = 120;
   int rate_limit_burst = 20;
   bool rate_limit_fail_open = true;
@@ -77,6 +89,9 @@ using config_result = std::variant<config, std::string>;
 config_result parse_config(const env_lookup& env);
 config_result parse_config_from_map(const std::map<std::string, std::string>& env);
 config_result parse_config_from_environ();
+
+// REDIS_URL parsed, or why it cannot be used.
+std::variant<redis_endpoint, std::string> parse_redis_url(std::string_view url);
 
 // The effective configuration as one JSON object, secrets masked.
 std::string describe_config(const config& c);

@@ -32,19 +32,27 @@ bool port_open(std::uint16_t port) {
 // A private redis-server that the test can kill and restart on the same port.
 class redis_server {
  public:
-  explicit redis_server(std::uint16_t port) : port_(port) { start(); }
+  explicit redis_server(std::uint16_t port, std::vector<std::string> extra = {}) : port_(port), extra_(std::move(extra)) {
+    start();
+  }
   ~redis_server() { stop(); }
 
   void start() {
     const char* bin = std::getenv("CODE_EXEC_TEST_REDIS_SERVER");
     std::string path = bin && *bin ? bin : "/usr/bin/redis-server";
-    auto port = std::to_string(port_);
+    // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+    std::vector<std::string> args{path,        "--port",    std::to_string(port_), "--bind",  "127.0.0.1", "--save",
+                                  "",          "--appendonly", "no",               "--loglevel", "warning", "--logfile",
+                                  "/dev/null"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     const pid_t parent = ::getpid();
     pid_ = ::fork();
     if (pid_ == 0) {
       die_with_parent(parent);
-      ::execl(path.c_str(), path.c_str(), "--port", port.c_str(), "--bind", "127.0.0.1", "--save", "",
-              "--appendonly", "no", "--loglevel", "warning", "--logfile", "/dev/null", static_cast<char*>(nullptr));
+      ::execv(path.c_str(), argv.data());
       ::_exit(127);
     }
     ready_ = eventually([&] { return port_open(port_); }, std::chrono::seconds(5));
@@ -62,6 +70,7 @@ class redis_server {
 
  private:
   std::uint16_t port_;
+  std::vector<std::string> extra_;
   pid_t pid_ = -1;
   bool ready_ = false;
 };
@@ -158,4 +167,16 @@ TEST_F(RedisRateLimitTest, ASignatureUsedOnOnePodIsRefusedOnTheOther) {
   EXPECT_EQ(client.call("POST", second.url() + "/v1/judge-question", "{}", h).status, 401);  // replayed elsewhere
   redis.stop();  // each pod then keeps its own record: the replay on the first pod is still refused
   EXPECT_EQ(client.call("POST", proc->url() + "/v1/judge-question", "{}", h).status, 401);
+}
+
+TEST_F(RedisRateLimitTest, APasswordProtectedRedisIsReachedWithTheUrlsCredentials) {
+  const auto port = free_port();
+  redis_server redis(port, {"--requirepass", "s3cret"});
+  ASSERT_TRUE(redis.ready());
+  auto env = redis_env("redis://:s3cret@127.0.0.1:" + std::to_string(port) + "/2", "false");
+  env["RATE_LIMIT_BURST"] = "1";
+  start(env);
+  EXPECT_EQ(judge_status(*proc, "pw"), 400);  // fail closed would answer 503: Redis answered
+  EXPECT_EQ(judge_status(*proc, "pw"), 429);
+  EXPECT_EQ(proc->all_output().find("s3cret"), std::string::npos);
 }

@@ -190,3 +190,33 @@ TEST(Config, QueuedBytesBoundDefaultsTo64MiB) {
   env["MAX_QUEUED_BYTES"] = "-1";
   EXPECT_NE(error(env).find("MAX_QUEUED_BYTES"), std::string::npos);
 }
+
+TEST(Config, RedisUrlCarriesCredentialsAndDatabase) {
+  auto env = base();
+  env["REDIS_URL"] = "redis://app:p%40ss@redis.internal:6380/3";
+  auto c = ok(env);
+  EXPECT_EQ(c.redis.host, "redis.internal");
+  EXPECT_EQ(c.redis.port, 6380);
+  EXPECT_EQ(c.redis.user, "app");
+  EXPECT_EQ(c.redis.password, "p@ss");
+  EXPECT_EQ(c.redis.db, 3);
+  env["REDIS_URL"] = "redis://:only-password@127.0.0.1";
+  c = ok(env);
+  EXPECT_EQ(c.redis.user, "");
+  EXPECT_EQ(c.redis.password, "only-password");
+  EXPECT_EQ(c.redis.port, 6379);
+  EXPECT_EQ(c.redis.db, 0);
+}
+
+TEST(Config, RedissIsRefusedNamingTheReasonAndTheSidecar) {
+  auto env = base();
+  env["REDIS_URL"] = "rediss://:pw@redis:6380";
+  auto e = error(env);
+  EXPECT_NE(e.find("no TLS"), std::string::npos) << e;
+  EXPECT_NE(e.find("sidecar"), std::string::npos) << e;
+  EXPECT_EQ(e.find(":pw@"), std::string::npos) << e;
+  for (const char* bad : {"redis://", "redis://host:0", "redis://host/x", "redis://host:99999", "tcp://host"}) {
+    env["REDIS_URL"] = bad;
+    EXPECT_NE(error(env).find("REDIS_URL"), std::string::npos) << bad;
+  }
+}
