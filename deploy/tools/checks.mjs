@@ -522,7 +522,7 @@ function dockerfileRules() {
   if (!bookworm(build.from)) p.push(`build stage is ${build.from}, not debian:12`);
   if (!bookworm(run.from)) p.push(`runtime stage is ${run.from}, not debian:12`);
   const btext = build.lines.join(" "), rtext = run.lines.join(" ");
-  for (const pkg of ["g++", "cmake", "ninja-build", "libcaf-dev", "libboost1.81-dev", "libboost-json1.81-dev", "libicu-dev", "libmimalloc-dev", "libssl-dev", "prometheus-cpp-dev", "libhiredis-dev"])
+  for (const pkg of ["g++", "cmake", "ninja-build", "libcaf-dev", "libboost1.81-dev", "libboost-json1.81-dev", "libboost-url1.81-dev", "libicu-dev", "libmimalloc-dev", "libssl-dev", "prometheus-cpp-dev", "libhiredis-dev"])
     if (!btext.split(/\s+/).includes(pkg)) p.push(`build stage does not install ${pkg}`);
   for (const s of ["cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCODE_EXEC_BUILD_TESTS=OFF", "cmake --build build --target code-exec"])
     if (!btext.replace(/\s+/g, " ").includes(s)) p.push(`build stage does not run "${s}"`);
@@ -535,7 +535,7 @@ function dockerfileRules() {
   if (!fs.existsSync(path.join(DEPLOY, "Dockerfile.dockerignore"))) p.push("no deploy/Dockerfile.dockerignore");
   return { problems: p, note: `${stages.length} stages: ${build.from} -> ${run.from}, user 10001, port 4001` };
 }
-const RUNTIME_PACKAGES = ["libcaf-core0.17", "libboost-json1.81.0", "libicu72", "libmimalloc2.0", "libssl3", "libprometheus-cpp-core1.0", "libhiredis0.14", "ca-certificates"];
+const RUNTIME_PACKAGES = ["libcaf-core0.17", "libboost-json1.81.0", "libboost-url1.81.0", "libicu72", "libmimalloc2.0", "libssl3", "libprometheus-cpp-core1.0", "libhiredis0.14", "ca-certificates"];
 
 function composeRules() {
   const dir = path.join(DEPLOY, "compose");
