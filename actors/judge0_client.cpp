@@ -35,6 +35,8 @@ struct client_state {
   std::string token;
   int queue_full_retries = 0;
   int poll_failures = 0;  // consecutive; a poll is safe to repeat, so a blip is retried
+  bool create_retried = false;  // a create that never left is tried once more, at once
+  int internal_error_retries = 0;
   std::uint64_t generation = 0;  // ignores timers and answers of a finished job
   steady::time_point call_started;
   std::mt19937_64 rng{std::random_device{}()};
@@ -109,6 +111,12 @@ void call_judge0(client_state* st, http::client_request req, http_caller::contin
 }
 
 void schedule_poll(client_state* st, std::uint64_t gen);
+void submit(client_state* st, std::uint64_t gen);
+
+void note_retry(client_state* st, const char* reason) {
+  metrics::count_judge0_retry(reason);
+  log::warn("judge0 retry", {{"submission_id", st->job->submission_id}, {"reason", reason}});
+}
 
 void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_response& res) {
   if (!current(st, gen)) return;
@@ -118,6 +126,14 @@ void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_resp
   if (!res.ok() || res.status < 200 || res.status >= 300) return fail(st, describe_http_failure("poll", res));
   st->poll_failures = 0;
   auto outcome = parse_judge0_submission(res.body);
+  // Status 13 is nearly always Judge0's infrastructure, not the program: the testcase runs again.
+  if (!outcome.failure && rerun_internal_error(outcome.status_id, st->internal_error_retries,
+                                               st->cfg->judge0_internal_error_retries)) {
+    ++st->internal_error_retries;
+    note_retry(st, "internal_error");
+    st->token.clear();
+    return submit(st, gen);
+  }
   if (outcome.failure || is_terminal_status(outcome.status_id)) return finish(st, std::move(outcome));
   schedule_poll(st, gen);
 }
@@ -134,6 +150,8 @@ void schedule_poll(client_state* st, std::uint64_t gen) {
                       [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });
 }
 
+void post_submission(client_state* st, std::uint64_t gen);
+
 void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_response& res) {
   if (!current(st, gen)) return;
   bool queue_full =
@@ -144,6 +162,13 @@ void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_re
     auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
     log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
     return send_later(st->http.io(), st->self, milliseconds(delay), submit_atom::value, gen);
+  }
+  // Judge0 never saw a request that failed before any byte left (refused, or a server pod being
+  // replaced), so creating it again cannot run the testcase twice.
+  if (!res.ok() && res.nothing_sent && !st->create_retried) {
+    st->create_retried = true;
+    note_retry(st, "create_not_sent");
+    return post_submission(st, gen);
   }
   if (!res.ok() || res.status < 200 || res.status >= 300) return fail(st, describe_http_failure("submit", res));
   auto token = parse_judge0_token(res.body);
@@ -205,6 +230,8 @@ caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const 
         owner->rp = rp;
         owner->queue_full_retries = 0;
         owner->poll_failures = 0;
+        owner->create_retried = false;
+        owner->internal_error_retries = 0;
         submit(owner.get(), owner->generation);
         return rp;
       },

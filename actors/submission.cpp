@@ -131,6 +131,7 @@ void run_next(caf::event_based_actor* self, const state_ptr& s) {
   job.run.stdin_text = s->questions.testcases[s->index].stdin_text;
   job.run.limits = clamp_limits(q.time_limit_seconds, q.memory_limit_mb, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
+  job.submission_id = s->a.req.submission_id;
   auto index = s->index;
   // No request timeout: deadline_atom bounds the whole judging phase with one timer.
   self->request(s->a.pool, caf::infinite, run_atom::value, std::move(job))

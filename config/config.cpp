@@ -112,6 +112,7 @@ config_result parse_config(const env_lookup& env) {
     c.judge0_timeout = r.ms("JUDGE0_TIMEOUT_MS", request_timeout, 1, kMaxMs);
     c.judge0_poll_interval = r.ms("JUDGE0_POLL_INTERVAL_MS", millis{500}, 1, 60000);
     c.judge0_max_inflight = static_cast<int>(r.integer("JUDGE0_MAX_INFLIGHT", 16, 1, 4096));
+    c.judge0_internal_error_retries = static_cast<int>(r.integer("JUDGE0_INTERNAL_ERROR_RETRIES", 1, 0, 10));
     c.judge0_max_cpu_time_limit = static_cast<int>(r.integer("JUDGE0_MAX_CPU_TIME_LIMIT", 15, 1, 3600));
     c.judge0_max_wall_time_limit = static_cast<int>(r.integer("JUDGE0_MAX_WALL_TIME_LIMIT", 20, 1, 3600));
     c.judge0_max_memory_limit_kb =
@@ -238,6 +239,7 @@ std::string describe_config(const config& c) {
       {"JUDGE0_TIMEOUT_MS", c.judge0_timeout.count()},
       {"JUDGE0_POLL_INTERVAL_MS", c.judge0_poll_interval.count()},
       {"JUDGE0_MAX_INFLIGHT", c.judge0_max_inflight},
+      {"JUDGE0_INTERNAL_ERROR_RETRIES", c.judge0_internal_error_retries},
       {"JUDGE0_MAX_CPU_TIME_LIMIT", c.judge0_max_cpu_time_limit},
       {"JUDGE0_MAX_WALL_TIME_LIMIT", c.judge0_max_wall_time_limit},
       {"JUDGE0_MAX_MEMORY_LIMIT_KB", c.judge0_max_memory_limit_kb},

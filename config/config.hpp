@@ -37,6 +37,7 @@ struct config {
   millis judge0_timeout{15000};
   millis judge0_poll_interval{500};
   int judge0_max_inflight = 16;
+  int judge0_internal_error_retries = 1;  // re-runs of a testcase that ended in status 13
   int judge0_max_cpu_time_limit = 15;
   int judge0_max_wall_time_limit = 20;
   int judge0_max_memory_limit_kb = 512000;

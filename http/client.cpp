@@ -158,6 +158,7 @@ class call : public std::enable_shared_from_this<call> {
   }
 
   void send() {
+    writing_ = true;
     conn_->with_stream([&](auto& s) {
       asio::async_write(s, asio::buffer(wire_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
         if (ec) return self->retry_or_fail("write failed", ec);
@@ -202,6 +203,7 @@ class call : public std::enable_shared_from_this<call> {
   void fail(const char* what, beast::error_code ec) {
     client_response out;
     out.timed_out = timed_out_;
+    out.nothing_sent = !writing_;
     out.error = timed_out_ ? "timeout" : std::string(what) + ": " + ec.message();
     complete(std::move(out));
   }
@@ -240,6 +242,7 @@ class call : public std::enable_shared_from_this<call> {
   std::unique_ptr<connection> conn_;
   std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
   bool reused_ = false;
+  bool writing_ = false;  // a write of the request started: some of it may have reached the peer
 };
 
 }  // namespace

@@ -28,6 +28,7 @@ struct client_response {
   std::string body;
   std::string error;  // empty on a complete answer
   bool timed_out = false;
+  bool nothing_sent = false;  // failed before any byte of the request was written (resolve, connect, TLS)
 
   bool ok() const { return error.empty(); }
 };

@@ -92,6 +92,10 @@ struct families {
                             .Name("code_exec_judge0_request_duration_seconds")
                             .Help("Duration of Judge0 HTTP calls")
                             .Register(r)),
+        judge0_retries(prometheus::BuildCounter()
+                           .Name("code_exec_judge0_retries_total")
+                           .Help("Judge0 creates and testcases tried again, by reason")
+                           .Register(r)),
         breaker(prometheus::BuildGauge()
                     .Name("code_exec_circuit_breaker_state")
                     .Help("Judge0 circuit breaker: 0 closed, 1 open, 2 half-open")
@@ -130,6 +134,7 @@ struct families {
   series_cache<prometheus::Histogram> http_duration;
   series_cache<prometheus::Counter> judge0_requests;
   series_cache<prometheus::Histogram> judge0_duration;
+  series_cache<prometheus::Counter> judge0_retries;
   prometheus::Gauge& breaker;
   prometheus::Counter& rate_limited;
   series_cache<prometheus::Counter> rate_limiter_errors;
@@ -178,6 +183,8 @@ void observe_judge0(std::string_view op, std::string_view result, double seconds
   f().judge0_requests.get({{"op", op}, {"result", result}}).Increment();
   f().judge0_duration.get({{"op", op}}, kLatency).Observe(seconds);
 }
+
+void count_judge0_retry(std::string_view reason) { f().judge0_retries.get({{"reason", reason}}).Increment(); }
 
 void set_breaker_state(int state) { f().breaker.Set(state); }
 void count_rate_limited() { f().rate_limited.Increment(); }

@@ -14,6 +14,7 @@ namespace cx {
 struct judge0_job {
   judge0_run run;
   std::chrono::steady_clock::time_point deadline;
+  std::string submission_id;  // for the logs; empty for POST /v1/judge
 };
 
 }  // namespace cx

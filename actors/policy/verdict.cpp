@@ -24,6 +24,10 @@ const char* judge0_status_name(int id) {
 
 bool is_terminal_status(int id) { return id >= 3; }
 
+bool rerun_internal_error(int status_id, int reruns_so_far, int allowed) {
+  return status_id == 13 && reruns_so_far < allowed;
+}
+
 namespace {
 
 const char* runtime_error_name(int id) {

@@ -21,6 +21,9 @@ struct testcase_verdict {
 
 const char* judge0_status_name(int status_id);
 bool is_terminal_status(int status_id);
+// Whether a testcase that ended in `status_id` runs again: status 13 (Internal Error), while
+// fewer than `allowed` re-runs were made.
+bool rerun_internal_error(int status_id, int reruns_so_far, int allowed);
 
 testcase_verdict classify_verdict(const judge0_outcome& outcome, const testcase& tc, const output_comparison& cmp);
 

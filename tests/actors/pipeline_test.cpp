@@ -123,13 +123,43 @@ TEST_F(ServiceTest, RevealHiddenOutputAddsActualOutputAndStderrButNeverTheInput)
 }
 
 TEST_F(ServiceTest, Judge0InternalErrorIsAnErrorNotAWrongAnswer) {
-  start();
+  start({{"JUDGE0_INTERNAL_ERROR_RETRIES", "0"}});
   convex.add_echo_question("q", 2);
   judge0.script([](const judge0_submission&) { return verdict(13); });
   auto r = judge("q", "s-13");
   EXPECT_EQ(r["status"], "error");
   EXPECT_EQ(r["firstFailureIndex"], 0);
   EXPECT_EQ(r["firstFailure"].as_object()["errorMessage"], "Judge0 Internal Error");
+}
+
+TEST_F(ServiceTest, AStatus13IsRerunOnceAndASuccessfulRerunCounts) {
+  start();
+  convex.add_echo_question("q", 2);
+  std::atomic<int> runs{0};
+  judge0.script([&](const judge0_submission& s) {
+    if (++runs == 1) return verdict(13);  // the first testcase's first run only
+    return verdict(3, s.stdin_text);
+  });
+  auto retries = [&] {
+    return metric_value(client.call("GET", url("/metrics")).body, R"(code_exec_judge0_retries_total{reason="internal_error"})");
+  };
+  const auto before = std::max(0.0, retries());
+  auto r = judge("q", "s-13-once");
+  EXPECT_EQ(r["status"], "passed");
+  EXPECT_EQ(r["passedCount"], 2);
+  EXPECT_EQ(judge0.submits(), 3);
+  EXPECT_EQ(retries(), before + 1);
+}
+
+TEST_F(ServiceTest, AStatus13ThatRepeatsIsTheErrorAfterItsRerun) {
+  start({{"JUDGE0_INTERNAL_ERROR_RETRIES", "2"}});
+  convex.add_echo_question("q", 2);
+  judge0.script([](const judge0_submission&) { return verdict(13); });
+  auto r = judge("q", "s-13-always");
+  EXPECT_EQ(r["status"], "error");
+  EXPECT_EQ(r["firstFailureIndex"], 0);
+  EXPECT_EQ(r["firstFailure"].as_object()["errorMessage"], "Judge0 Internal Error");
+  EXPECT_EQ(judge0.submits(), 3);  // the run and its two re-runs
 }
 
 TEST_F(ServiceTest, MissingQuestionIsAnErrorWithoutIndex) {

@@ -39,6 +39,19 @@ TEST_F(ConnectionFaultTest, Judge0RefusingConnectionsIsAnError) {
   EXPECT_NE(std::string(r["firstFailure"].as_object()["errorMessage"].as_string()).find("connect"), std::string::npos);
 }
 
+TEST_F(ConnectionFaultTest, ACreateRefusedBeforeAnyByteLeftIsTriedOnceMoreAtOnceAndCounted) {
+  convex.add_echo_question("q", 1);
+  start({{"JUDGE0_BASE_URL", "http://127.0.0.1:1"}});
+  EXPECT_EQ(judged("cf-refused-retry")["status"], "error");
+  auto metrics = client.call("GET", proc->url() + "/metrics").body;
+  EXPECT_EQ(metric_value(metrics, R"(code_exec_judge0_retries_total{reason="create_not_sent"})"), 1) << metrics;
+  EXPECT_EQ(metric_value(metrics, R"(code_exec_judge0_requests_total{op="submit",result="network_error"})"), 2);
+  bool logged = false;
+  for (const auto& line : proc->log_lines())
+    logged |= line.find("\"judge0 retry\"") != std::string::npos && line.find("cf-refused-retry") != std::string::npos;
+  EXPECT_TRUE(logged) << proc->all_output();
+}
+
 TEST_F(ConnectionFaultTest, Judge0ResettingTheConnectionIsAnError) {
   convex.add_echo_question("q", 1);
   start({{"JUDGE0_BASE_URL", proxy(judge0.url(), "reset")}});

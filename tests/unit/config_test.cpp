@@ -35,6 +35,7 @@ TEST(Config, DefaultsFollowTheContract) {
   EXPECT_EQ(c.judge0_timeout.count(), 15000);
   EXPECT_EQ(c.judge0_poll_interval.count(), 500);
   EXPECT_EQ(c.judge0_max_inflight, 16);
+  EXPECT_EQ(c.judge0_internal_error_retries, 1);
   EXPECT_EQ(c.convex_timeout.count(), 5000);
   EXPECT_EQ(c.callback_max_attempts, 8);
   EXPECT_EQ(c.max_body_bytes, 1048576u);

@@ -128,3 +128,10 @@ TEST(Verdict, EveryRuntimeSignalHasItsName) {
   EXPECT_EQ(classify_verdict(outcome(10), hidden_tc(), {}).name, "Runtime error (SIGABRT)");
   EXPECT_EQ(classify_verdict(outcome(12), hidden_tc(), {}).name, "Runtime error (Other)");
 }
+
+TEST(Verdict, OnlyStatus13IsRerunAndOnlyWithinTheAllowance) {
+  EXPECT_TRUE(cx::rerun_internal_error(13, 0, 1));
+  EXPECT_FALSE(cx::rerun_internal_error(13, 1, 1));
+  EXPECT_FALSE(cx::rerun_internal_error(13, 0, 0));
+  for (int status : {3, 4, 5, 6, 11, 14}) EXPECT_FALSE(cx::rerun_internal_error(status, 0, 5)) << status;
+}
