@@ -11,6 +11,7 @@
 #include "actors/shutdown_coordinator.hpp"
 #include "actors/supervisor.hpp"
 #include "http/client.hpp"
+#include "http/redis_client.hpp"
 #include "http/server.hpp"
 #include "messages/atoms.hpp"
 #include "messages/http_messages.hpp"
@@ -30,7 +31,10 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
   supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, io);
   readiness_ = spawn_readiness(sys, cfg, *client_);
-  if (cfg->rate_backend == rate_limit_backend::redis) limiter_ = spawn_redis_rate_limiter(sys, cfg);
+  if (cfg->rate_backend == rate_limit_backend::redis) {
+    redis_ = std::make_unique<redis::client>(io, cfg->redis);
+    limiter_ = spawn_redis_rate_limiter(sys, cfg, *redis_);
+  }
   front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
 

@@ -16,6 +16,9 @@ class io_runtime;
 class client;
 class server;
 }  // namespace http
+namespace redis {
+class client;
+}
 
 class app {
  public:
@@ -34,6 +37,7 @@ class app {
  private:
   std::unique_ptr<http::client> client_;
   std::unique_ptr<http::server> server_;
+  std::unique_ptr<redis::client> redis_;  // with RATE_LIMIT_BACKEND=redis
   caf::actor breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
 };
 

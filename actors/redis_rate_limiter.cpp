@@ -2,19 +2,19 @@
 
 #include <caf/all.hpp>
 
-#include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 
 #include <cmath>
+#include <functional>
+#include <unordered_map>
 
 #include "http/log.hpp"
+#include "http/redis_client.hpp"
 #include "messages/atoms.hpp"
 #include "messages/rate_messages.hpp"
 
 namespace cx {
 namespace {
-
-using steady = std::chrono::steady_clock;
 
 // KEYS[1] bucket; ARGV: tokens per ms, burst. Redis' own clock keeps every pod consistent.
 const std::string kScript = R"lua(
@@ -38,148 +38,102 @@ struct redis_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   redis_state() = default;
   std::shared_ptr<const config> cfg;
-  redisContext* ctx = nullptr;
+  redis::client* redis = nullptr;
   std::string sha;
   bool healthy = true;
-  steady::time_point retry_at{};
+  std::uint64_t next_id = 0;
+  std::unordered_map<std::uint64_t, std::function<void(redis::result&)>> pending;
   static constexpr const char* name = "redis_rate_limiter";
-
-  ~redis_state() {
-    if (ctx) redisFree(ctx);
-  }
 };
 
 using limiter_actor = caf::stateful_actor<redis_state>;
 
-constexpr auto kRetryConnectAfter = std::chrono::milliseconds(500);
-constexpr timeval kTimeout{0, 250000};
+// Sends one command; its answer comes back to this actor as (redis_done_atom, id, result).
+void call(limiter_actor* self, std::vector<std::string> args, std::function<void(redis::result&)> k) {
+  auto id = ++self->state.next_id;
+  self->state.pending.emplace(id, std::move(k));
+  self->state.redis->command(std::move(args), [me = caf::actor_cast<caf::actor>(self), id](redis::result r) {
+    caf::anon_send(me, redis_done_atom::value, id, std::move(r));
+  });
+}
 
-void mark_down(redis_state& st, const std::string& why) {
-  if (st.ctx) {
-    redisFree(st.ctx);
-    st.ctx = nullptr;
-  }
-  st.retry_at = steady::now() + kRetryConnectAfter;
-  if (st.healthy) {
+// Logs once when Redis goes away and once when it is back; true when it answered.
+bool note_health(limiter_actor* self, const redis::result& r) {
+  auto& st = self->state;
+  bool answered = r.ok() && r.value->type != redis::reply::kind::error;
+  if (!answered && st.healthy) {
     st.healthy = false;
     log::error("redis rate limiter unavailable",
-               {{"error", why}, {"fail_open", st.cfg->rate_limit_fail_open}});
-  }
-}
-
-// A set-up command's reply: frees it; on failure marks Redis down (the reply text never holds
-// the password).
-bool command_ok(redis_state& st, redisReply* reply, const char* what) {
-  if (reply && reply->type != REDIS_REPLY_ERROR) {
-    freeReplyObject(reply);
-    return true;
-  }
-  std::string why = std::string(what) + " failed: " + (reply ? std::string(reply->str, reply->len) : st.ctx->errstr);
-  if (reply) freeReplyObject(reply);
-  mark_down(st, why);
-  return false;
-}
-
-bool ensure_connected(redis_state& st) {
-  if (st.ctx) return true;
-  if (steady::now() < st.retry_at) return false;
-  const auto& ep = st.cfg->redis;
-  st.ctx = redisConnectWithTimeout(ep.host.c_str(), ep.port, kTimeout);
-  if (!st.ctx || st.ctx->err) {
-    mark_down(st, st.ctx ? st.ctx->errstr : "connect failed");
-    return false;
-  }
-  redisSetTimeout(st.ctx, kTimeout);
-  if (!ep.password.empty()) {
-    auto* auth = static_cast<redisReply*>(
-        ep.user.empty() ? redisCommand(st.ctx, "AUTH %b", ep.password.data(), ep.password.size())
-                        : redisCommand(st.ctx, "AUTH %b %b", ep.user.data(), ep.user.size(), ep.password.data(),
-                                       ep.password.size()));
-    if (!command_ok(st, auth, "AUTH")) return false;
-  }
-  if (ep.db != 0 && !command_ok(st, static_cast<redisReply*>(redisCommand(st.ctx, "SELECT %d", ep.db)), "SELECT"))
-    return false;
-  return true;
-}
-
-std::optional<rate_decision> decide(redis_state& st, const std::string& key) {
-  if (!ensure_connected(st)) return std::nullopt;
-  const double rate = st.cfg->rate_limit_per_minute / 60000.0;
-  const auto rate_s = std::to_string(rate);
-  const auto burst_s = std::to_string(st.cfg->rate_limit_burst);
-  const auto redis_key = "code-exec:rl:" + key;
-  auto* reply = static_cast<redisReply*>(redisCommand(st.ctx, "EVALSHA %s 1 %b %s %s", st.sha.c_str(),
-                                                      redis_key.data(), redis_key.size(), rate_s.c_str(),
-                                                      burst_s.c_str()));
-  if (reply && reply->type == REDIS_REPLY_ERROR && std::string(reply->str, reply->len).rfind("NOSCRIPT", 0) == 0) {
-    freeReplyObject(reply);
-    reply = static_cast<redisReply*>(redisCommand(st.ctx, "EVAL %s 1 %b %s %s", kScript.c_str(), redis_key.data(),
-                                                  redis_key.size(), rate_s.c_str(), burst_s.c_str()));
-  }
-  if (!reply) {
-    mark_down(st, st.ctx->errstr);
-    return std::nullopt;
-  }
-  std::optional<rate_decision> out;
-  if (reply->type == REDIS_REPLY_ARRAY && reply->elements == 2 && reply->element[0]->type == REDIS_REPLY_INTEGER &&
-      reply->element[1]->type == REDIS_REPLY_STRING) {
-    rate_decision d;
-    d.allowed = reply->element[0]->integer == 1;
-    double tokens = std::atof(reply->element[1]->str);
-    d.remaining = static_cast<std::int64_t>(std::floor(tokens));
-    if (!d.allowed)
-      d.retry_after_s = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / rate / 1000.0)));
-    d.reset_s = static_cast<std::int64_t>(std::ceil((st.cfg->rate_limit_burst - tokens) / rate / 1000.0));
-    out = d;
-  } else {
-    std::string why = reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len) : "unexpected reply";
-    freeReplyObject(reply);
-    mark_down(st, why);
-    return std::nullopt;
-  }
-  freeReplyObject(reply);
-  if (!st.healthy) {
+               {{"error", r.ok() ? r.value->text : r.error}, {"fail_open", st.cfg->rate_limit_fail_open}});
+  } else if (answered && !st.healthy) {
     st.healthy = true;
     log::info("redis rate limiter recovered");
   }
-  return out;
+  return answered;
 }
 
-// SET NX: the first pod to store the signature wins; the key expires with the signature.
-std::optional<bool> first_use(redis_state& st, const std::string& signature, std::int64_t ttl_s) {
-  if (!ensure_connected(st)) return std::nullopt;
-  const auto key = "code-exec:sig:" + signature;
-  const auto ttl = std::to_string(ttl_s);
-  auto* reply = static_cast<redisReply*>(
-      redisCommand(st.ctx, "SET %b 1 NX EX %s", key.data(), key.size(), ttl.c_str()));
-  if (!reply) {
-    mark_down(st, st.ctx->errstr);
+std::optional<rate_decision> to_decision(const redis::reply& r, const config& cfg) {
+  if (r.type != redis::reply::kind::array || r.elements.size() != 2 ||
+      r.elements[0].type != redis::reply::kind::integer || r.elements[1].type != redis::reply::kind::string)
     return std::nullopt;
-  }
-  std::optional<bool> out;
-  if (reply->type == REDIS_REPLY_STATUS) out = true;
-  else if (reply->type == REDIS_REPLY_NIL) out = false;
-  std::string why = reply->type == REDIS_REPLY_ERROR ? std::string(reply->str, reply->len) : "unexpected reply";
-  freeReplyObject(reply);
-  if (!out) mark_down(st, why);
-  return out;
+  const double rate = cfg.rate_limit_per_minute / 60000.0;
+  rate_decision d;
+  d.allowed = r.elements[0].integer == 1;
+  double tokens = std::atof(r.elements[1].text.c_str());
+  d.remaining = static_cast<std::int64_t>(std::floor(tokens));
+  if (!d.allowed)
+    d.retry_after_s = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil((1.0 - tokens) / rate / 1000.0)));
+  d.reset_s = static_cast<std::int64_t>(std::ceil((cfg.rate_limit_burst - tokens) / rate / 1000.0));
+  return d;
 }
 
-caf::behavior redis_rate_limiter(limiter_actor* self, std::shared_ptr<const config> cfg) {
+void decide(limiter_actor* self, const std::string& key, caf::typed_response_promise<rate_answer> rp, bool by_sha) {
+  const auto& cfg = *self->state.cfg;
+  std::vector<std::string> args{by_sha ? "EVALSHA" : "EVAL", by_sha ? self->state.sha : rate_limit_script(), "1",
+                                "code-exec:rl:" + key, std::to_string(cfg.rate_limit_per_minute / 60000.0),
+                                std::to_string(cfg.rate_limit_burst)};
+  call(self, std::move(args), [self, key, rp, by_sha](redis::result& r) mutable {
+    // A Redis that restarted has forgotten the script: send it once in full.
+    if (by_sha && r.ok() && r.value->type == redis::reply::kind::error && r.value->text.rfind("NOSCRIPT", 0) == 0)
+      return decide(self, key, rp, false);
+    rate_answer a;
+    auto d = note_health(self, r) ? to_decision(*r.value, *self->state.cfg) : std::nullopt;
+    if (d) a.decision = *d;
+    else a.backend_failed = true;
+    rp.deliver(a);
+  });
+}
+
+caf::behavior redis_rate_limiter(limiter_actor* self, std::shared_ptr<const config> cfg, redis::client* redis) {
   self->state.cfg = cfg;
-  self->state.sha = sha1_hex(kScript);
+  self->state.redis = redis;
+  self->state.sha = sha1_hex(rate_limit_script());
   return {
-      [self](rate_atom, const std::string& key) {
-        rate_answer a;
-        if (auto d = decide(self->state, key)) a.decision = *d;
-        else a.backend_failed = true;
-        return a;
+      [self](rate_atom, const std::string& key) -> caf::result<rate_answer> {
+        auto rp = self->make_response_promise<rate_answer>();
+        decide(self, key, rp, true);
+        return rp;
       },
-      [self](replay_atom, const std::string& signature, std::int64_t ttl_s) {
-        replay_answer a;
-        if (auto first = first_use(self->state, signature, ttl_s)) a.first_use = *first;
-        else a.backend_failed = true;
-        return a;
+      // SET NX: the first pod to store the signature wins; the key expires with the signature.
+      [self](replay_atom, const std::string& signature, std::int64_t ttl_s) -> caf::result<replay_answer> {
+        auto rp = self->make_response_promise<replay_answer>();
+        call(self, {"SET", "code-exec:sig:" + signature, "1", "NX", "EX", std::to_string(ttl_s)},
+             [self, rp](redis::result& r) mutable {
+               replay_answer a;
+               if (!note_health(self, r)) a.backend_failed = true;
+               else if (r.value->type == redis::reply::kind::status) a.first_use = true;
+               else if (r.value->type == redis::reply::kind::nil) a.first_use = false;
+               else a.backend_failed = true;
+               rp.deliver(a);
+             });
+        return rp;
+      },
+      [self](redis_done_atom, std::uint64_t id, redis::result& r) {
+        auto it = self->state.pending.find(id);
+        if (it == self->state.pending.end()) return;
+        auto k = std::move(it->second);
+        self->state.pending.erase(it);
+        k(r);
       },
   };
 }
@@ -200,8 +154,8 @@ std::string sha1_hex(const std::string& text) {
   return out;
 }
 
-caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg) {
-  return sys.spawn<caf::detached>(redis_rate_limiter, std::move(cfg));
+caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis) {
+  return sys.spawn(redis_rate_limiter, std::move(cfg), &redis);
 }
 
 }  // namespace cx

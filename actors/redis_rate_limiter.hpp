@@ -1,6 +1,6 @@
 // The shared rate limiter on Redis: one atomic Lua token bucket per decision (EVALSHA, with
-// EVAL on NOSCRIPT). It runs detached, on its own thread, because hiredis blocks; no actor
-// ever waits on it synchronously.
+// EVAL on NOSCRIPT), on the service's asynchronous Redis connection (http/redis_client), so it
+// never blocks a thread.
 //   (rate_atom, std::string key) -> rate_answer
 //   (replay_atom, std::string signature, std::int64_t ttl_s) -> replay_answer   shared by every pod
 #pragma once
@@ -12,12 +12,16 @@
 
 #include "config/config.hpp"
 
+namespace cx::redis {
+class client;
+}
+
 namespace cx {
 
 // The Lua script and its SHA1, exposed for tests.
 const std::string& rate_limit_script();
 std::string sha1_hex(const std::string& text);
 
-caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg);
+caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis);
 
 }  // namespace cx

@@ -34,5 +34,6 @@ using grace_atom = caf::atom_constant<caf::atom("grace")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+using redis_done_atom = caf::atom_constant<caf::atom("redisdone")>;
 
 }  // namespace cx

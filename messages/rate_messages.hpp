@@ -4,6 +4,7 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include "actors/policy/token_bucket.hpp"
+#include "http/redis_client.hpp"
 
 namespace cx {
 
@@ -22,3 +23,4 @@ struct replay_answer {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::rate_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::replay_answer)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::redis::result)  // the Redis connection's answer, back to its caller

@@ -1,6 +1,7 @@
 // The shared rate limiter against a real redis-server on a loopback port: two instances share
 // one limit; Redis killed mid-test (fail open / fail closed); Redis restarted (NOSCRIPT path).
 #include "binary_fixture.hpp"
+#include "redis_server.hpp"
 
 #include <csignal>
 #include <sys/wait.h>
@@ -14,66 +15,6 @@ using namespace cx;
 using namespace cx::testing;
 
 namespace {
-
-std::uint16_t free_port() {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::acceptor a(ioc, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
-
-bool port_open(std::uint16_t port) {
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::socket s(ioc);
-  boost::system::error_code ec;
-  s.connect({boost::asio::ip::make_address("127.0.0.1"), port}, ec);
-  return !ec;
-}
-
-// A private redis-server that the test can kill and restart on the same port.
-class redis_server {
- public:
-  explicit redis_server(std::uint16_t port, std::vector<std::string> extra = {}) : port_(port), extra_(std::move(extra)) {
-    start();
-  }
-  ~redis_server() { stop(); }
-
-  void start() {
-    const char* bin = std::getenv("CODE_EXEC_TEST_REDIS_SERVER");
-    std::string path = bin && *bin ? bin : "/usr/bin/redis-server";
-    // Built before fork: the child of a threaded process may only call async-signal-safe functions.
-    std::vector<std::string> args{path,        "--port",    std::to_string(port_), "--bind",  "127.0.0.1", "--save",
-                                  "",          "--appendonly", "no",               "--loglevel", "warning", "--logfile",
-                                  "/dev/null"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const pid_t parent = ::getpid();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      die_with_parent(parent);
-      ::execv(path.c_str(), argv.data());
-      ::_exit(127);
-    }
-    ready_ = eventually([&] { return port_open(port_); }, std::chrono::seconds(5));
-  }
-
-  void stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = -1;
-  }
-
-  bool ready() const { return ready_; }
-  std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  std::uint16_t port_;
-  std::vector<std::string> extra_;
-  pid_t pid_ = -1;
-  bool ready_ = false;
-};
 
 class RedisRateLimitTest : public BinaryTest {
  protected:
