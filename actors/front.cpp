@@ -196,8 +196,9 @@ void check_rate(front_actor* self, const pending_ptr& p) {
   auto& st = self->state;
   auto subject = p->req.header_value("X-Code-Exec-Subject");
   if (subject.size() > kMaxIdBytes) {
-    return p->reply->send(http::error_response(400, "", "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes",
-                                               boost::json::serialize(boost::json::object{{"maxBytes", kMaxIdBytes}})));
+    auto message = "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes";
+    auto details = boost::json::serialize(boost::json::object{{"maxBytes", kMaxIdBytes}});
+    return p->reply->send(http::error_response(400, "", message, details));
   }
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
   key += "|";

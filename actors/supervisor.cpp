@@ -76,7 +76,8 @@ std::size_t held_bytes(const judge_request& r) {
 
 std::size_t held_bytes(const inline_judge_request& r) {
   auto n = r.source_code.size();
-  for (const auto& t : r.testcases) n += t.stdin_text.size() + t.expected_stdout.size() + (t.name ? t.name->size() : 0);
+  for (const auto& t : r.testcases)
+    n += t.stdin_text.size() + t.expected_stdout.size() + (t.name ? t.name->size() : 0);
   return n;
 }
 

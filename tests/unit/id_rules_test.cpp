@@ -18,7 +18,8 @@ TEST(IdRules, EmptyAndTooLongAreRefused) {
 }
 
 TEST(IdRules, BytesNoHeaderCarriesUnchangedAreRefused) {
-  for (std::string bad : std::initializer_list<std::string>{"a\r\nb", "a\nb", "a\rb", std::string("a\0b", 3), "a b", " a", "a\tb", "caf\xc3\xa9",
+  for (std::string bad : std::initializer_list<std::string>{"a\r\nb", "a\nb", "a\rb", std::string("a\0b", 3), "a b",
+                                                            " a", "a\tb", "caf\xc3\xa9",
                           "a\x7f"}) {
     auto p = id_problem(bad);
     ASSERT_TRUE(p) << bad;

@@ -7,7 +7,8 @@ using cx::log::mask_url_userinfo;
 TEST(Log, UrlUserinfoIsMaskedWhereverItStands) {
   EXPECT_EQ(mask_url_userinfo("redis://user:pw@host:6379/0"), "redis://***@host:6379/0");
   EXPECT_EQ(mask_url_userinfo("rediss://:TopSecretPw@redis"), "rediss://***@redis");
-  EXPECT_EQ(mask_url_userinfo("got \"http://u:p@a.b/x?y=1\" and https://c:d@e"), "got \"http://***@a.b/x?y=1\" and https://***@e");
+  EXPECT_EQ(mask_url_userinfo("got \"http://u:p@a.b/x?y=1\" and https://c:d@e"),
+            "got \"http://***@a.b/x?y=1\" and https://***@e");
   EXPECT_EQ(mask_url_userinfo("http://a@b@c/d"), "http://***@c/d");
 }
 
