@@ -18,9 +18,9 @@ TEST(IdRules, EmptyAndTooLongAreRefused) {
 }
 
 TEST(IdRules, BytesNoHeaderCarriesUnchangedAreRefused) {
-  for (std::string bad : std::initializer_list<std::string>{"a\r\nb", "a\nb", "a\rb", std::string("a\0b", 3), "a b",
-                                                            " a", "a\tb", "caf\xc3\xa9",
-                          "a\x7f"}) {
+  const std::initializer_list<std::string> bad_ids{
+      "a\r\nb", "a\nb", "a\rb", std::string("a\0b", 3), "a b", " a", "a\tb", "caf\xc3\xa9", "a\x7f"};
+  for (const auto& bad : bad_ids) {
     auto p = id_problem(bad);
     ASSERT_TRUE(p) << bad;
     EXPECT_EQ(*p, "Invalid characters: only visible ASCII (0x21-0x7E) is allowed");
