@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace cx::testing {
@@ -90,7 +91,7 @@ bool raw_connection::wait_closed(std::chrono::milliseconds timeout) {
   char buf[16384];
   while (fd_ >= 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || !wait_for(fd_, POLLIN, left)) return false;
+    if (!wait_for(fd_, POLLIN, std::max(left, std::chrono::milliseconds(0)))) return false;  // 0: just a look
     auto n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
     if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return true;
   }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace cx::testing {
 
@@ -17,6 +18,10 @@ class raw_connection {
   raw_connection(raw_connection&& o) noexcept : fd_(o.fd_) { o.fd_ = -1; }
   raw_connection(const raw_connection&) = delete;
   raw_connection& operator=(const raw_connection&) = delete;
+  raw_connection& operator=(raw_connection&& o) noexcept {
+    std::swap(fd_, o.fd_);
+    return *this;
+  }
 
   bool ok() const { return fd_ >= 0; }
   // false once the peer has closed or reset the connection (or the send buffer stays full for 1 s).
