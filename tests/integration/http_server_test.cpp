@@ -37,6 +37,8 @@ struct parking_server {
     parked = {};
     return r;
   }
+  // Sends one GET on `c`; the responder parked for it.
+  http::responder_ptr get_on(raw_connection& c) { return c.send(kGet) ? next() : nullptr; }
   http::io_runtime io;
   std::promise<http::responder_ptr> parked;
   std::optional<http::server> srv;
@@ -70,13 +72,17 @@ TEST(HttpEdgeServer, AClientThatNeverReadsIsClosedAfterTheWriteTimeout) {
   io.stop();
 }
 
-TEST(HttpEdgeServer, AResponderHearsOnceWhenTheClientLeavesBeforeTheAnswer) {
+// One client connection to a parking server, and a count of client-gone calls.
+class HttpEdgeClientGone : public ::testing::Test {
+ protected:
   parking_server s;
-  raw_connection c(s.srv->port());
-  ASSERT_TRUE(c.send(kGet));
-  auto r = s.next();
-  ASSERT_TRUE(r);
+  raw_connection c{s.srv->port()};
   std::atomic<int> gone{0};
+};
+
+TEST_F(HttpEdgeClientGone, AResponderHearsOnceWhenTheClientLeavesBeforeTheAnswer) {
+  auto r = s.get_on(c);
+  ASSERT_TRUE(r);
   r->on_client_gone([&] { ++gone; });
   std::this_thread::sleep_for(50ms);
   EXPECT_EQ(gone.load(), 0);
@@ -89,13 +95,9 @@ TEST(HttpEdgeServer, AResponderHearsOnceWhenTheClientLeavesBeforeTheAnswer) {
   EXPECT_EQ(gone.load(), 2);
 }
 
-TEST(HttpEdgeServer, NoClientGoneAfterTheAnswerOrForAPipelinedRequest) {
-  parking_server s;
-  raw_connection c(s.srv->port());
-  ASSERT_TRUE(c.send(kGet));
-  auto first = s.next();
+TEST_F(HttpEdgeClientGone, NoClientGoneAfterTheAnswerOrForAPipelinedRequest) {
+  auto first = s.get_on(c);
   ASSERT_TRUE(first);
-  std::atomic<int> gone{0};
   first->on_client_gone([&] { ++gone; });
   first->send(http::response::json(200, "{}"));
   first->on_client_gone([&] { ++gone; });  // after send(): ignored
