@@ -1,15 +1,20 @@
-// http::server in-process: the write timeout and the client-gone notification, which need a
-// handler that holds its answer back.
+// http::server in-process: the write timeout, the accept back-off when descriptors run out, and
+// the client-gone notification, which need a handler that holds its answer back or a file limit
+// of the test's own.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <optional>
 #include <thread>
 
 #include "../support/raw_socket.hpp"
 #include "http/io_runtime.hpp"
+#include "http/metrics.hpp"
 #include "http/server.hpp"
 
 using namespace cx;
@@ -44,6 +49,19 @@ struct parking_server {
   std::optional<http::server> srv;
 };
 
+std::int64_t emfile_errors() {
+  auto text = metrics::render();
+  const std::string name = R"(code_exec_accept_errors_total{reason="emfile"} )";
+  auto at = text.find(name);
+  return at == std::string::npos ? 0 : std::stoll(text.substr(at + name.size()));
+}
+
+std::size_t open_descriptors() {
+  std::size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/fd")) ++n;
+  return n - 1;  // the iterator's own
+}
+
 bool has_answer(raw_connection& c) { return c.read_some(2s).rfind("HTTP/1.1 200", 0) == 0; }
 
 bool eventually(const std::atomic<int>& n, int want, std::chrono::milliseconds timeout) {
@@ -68,6 +86,35 @@ TEST(HttpEdgeServer, AClientThatNeverReadsIsClosedAfterTheWriteTimeout) {
   std::this_thread::sleep_for(1500ms);
   // Without a write timeout the server would still be there, waiting for the next request.
   EXPECT_TRUE(c.wait_closed(5s));
+  srv.close();
+  io.stop();
+}
+
+TEST(HttpEdgeServer, OutOfDescriptorsTheAcceptLoopBacksOffAndRecovers) {
+  http::io_runtime io;
+  io.start();
+  http::server srv(io, {}, [](http::request, http::responder_ptr r) { r->send(http::response::json(200, "{}")); });
+  auto before = emfile_errors();
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  // Room for the clients' own sockets only: the server cannot accept them.
+  constexpr int kClients = 4;
+  rlimit tight = saved;
+  tight.rlim_cur = open_descriptors() + kClients;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+  std::vector<raw_connection> clients;
+  for (int i = 0; i < kClients; ++i) clients.emplace_back(srv.port());
+  std::this_thread::sleep_for(400ms);
+  auto during = emfile_errors() - before;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  EXPECT_GE(during, 1);
+  EXPECT_LE(during, 10);  // 50, 100, 200 ms apart: no spinning
+  int answered = 0;
+  for (auto& c : clients) {
+    if (c.ok() && c.send(kGet) && has_answer(c)) ++answered;
+  }
+  EXPECT_GE(answered, 1);  // accepting works again once descriptors are back
+  EXPECT_EQ(answered, static_cast<int>(std::count_if(clients.begin(), clients.end(), [](auto& c) { return c.ok(); })));
   srv.close();
   io.stop();
 }
