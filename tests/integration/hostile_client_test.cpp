@@ -80,6 +80,7 @@ struct figures {
   double rss_over_idle_mib = 0;
   std::size_t probes = 0;
   std::size_t probe_failures = 0;
+  std::size_t probe_retries = 0;
   double p50_ms = 0;
   double p99_ms = 0;
   int submitted = 0;
@@ -99,20 +100,28 @@ class HostileClientTest : public BinaryTest {
   }
 
   static void TearDownTestSuite() {
-    std::printf("\n%-31s %9s %5s %9s %7s %5s %7s %7s %6s\n", "attack", "ops", "anom", "rss+MiB", "probes", "fail",
-                "p50ms", "p99ms", "subs");
+    std::printf("\n%-31s %9s %5s %9s %7s %5s %5s %7s %7s %6s\n", "attack", "ops", "anom", "rss+MiB", "probes", "retry",
+                "fail", "p50ms", "p99ms", "subs");
     for (const auto& f : table_) {
-      std::printf("%-31s %9lld %5lld %9.1f %7zu %5zu %7.2f %7.2f %3d/%-2d\n", f.attack.c_str(),
+      std::printf("%-31s %9lld %5lld %9.1f %7zu %5zu %5zu %7.2f %7.2f %3d/%-2d\n", f.attack.c_str(),
                   static_cast<long long>(f.ops), static_cast<long long>(f.anomalies), f.rss_over_idle_mib, f.probes,
-                  f.probe_failures, f.p50_ms, f.p99_ms, f.delivered, f.submitted);
+                  f.probe_retries, f.probe_failures, f.p50_ms, f.p99_ms, f.delivered, f.submitted);
     }
     table_.clear();
   }
 
-  // The well-behaved client: one GET /healthz on a fresh connection; its latency, or nullopt.
-  std::optional<double> probe_healthz() {
+  // The well-behaved client: one GET /healthz on a fresh connection; its latency (a retry
+  // included), or nullopt. Like any HTTP client it retries an idempotent request once when the
+  // connection closed unanswered: at the cap, a churn of thousands of new connections a second
+  // can evict it before its first bytes are read.
+  std::optional<double> probe_healthz(std::size_t* retries = nullptr) {
+    const std::string get = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
     auto t0 = std::chrono::steady_clock::now();
-    int status = call_status(proc->port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    int status = call_status(proc->port(), get);
+    if (status == 0 && retries) {
+      ++*retries;
+      status = call_status(proc->port(), get);
+    }
     if (status != 200) return std::nullopt;
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -135,7 +144,7 @@ class HostileClientTest : public BinaryTest {
     std::thread prober([&] {
       std::this_thread::sleep_for(100ms);  // the attack gets going first
       while (!stop) {
-        auto ms = probe_healthz();
+        auto ms = probe_healthz(&f.probe_retries);
         ++f.probes;
         if (ms) latencies.push_back(*ms);
         else ++f.probe_failures;
@@ -176,6 +185,7 @@ class HostileClientTest : public BinaryTest {
     EXPECT_LT(peak_kib - idle_rss_kib_, kRssHeadroomKib) << "RSS rose " << f.rss_over_idle_mib << " MiB";
     EXPECT_GT(latencies.size(), 20u);
     EXPECT_EQ(f.probe_failures, 0u);
+    EXPECT_LE(f.probe_retries * 100, f.probes);  // retries stay rare
     EXPECT_LT(f.p99_ms, kHealthzP99Ms);
     EXPECT_EQ(f.delivered, f.submitted);
     EXPECT_EQ(f.anomalies, 0);
