@@ -6,6 +6,8 @@
 #include "actors/convex_callback.hpp"
 #include "actors/front.hpp"
 #include "actors/judge0_pool.hpp"
+#include "actors/policy/auth.hpp"
+#include "actors/policy/routing.hpp"
 #include "actors/readiness.hpp"
 #include "actors/redis_rate_limiter.hpp"
 #include "actors/shutdown_coordinator.hpp"
@@ -42,6 +44,14 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   opts.bind_address = cfg->bind_address;
   opts.port = cfg->port;
   opts.max_body_bytes = cfg->max_body_bytes;
+  opts.max_connections = cfg->max_connections;
+  // Only a judge route's POST with a valid key (or auth off) gets its body read; every other
+  // request is answered (404, 405, 401) from its headers. Signatures are checked in the front.
+  opts.wants_body = [cfg](const http::request& head) {
+    auto r = match_route(head.method, head.path()).r;
+    if (head.method != "POST" || (r != route::judge_question && r != route::judge)) return false;
+    return cfg->auth_disabled || match_api_key(cfg->api_keys, head.header_value("X-Code-Exec-Key")) >= 0;
+  };
   caf::actor front = front_;
   server_ = std::make_unique<http::server>(io, opts, [front](http::request req, http::responder_ptr reply) {
     caf::anon_send(front, incoming_request{std::move(req), std::move(reply), std::chrono::steady_clock::now()});

@@ -54,6 +54,8 @@ class tracked_responder final : public http::responder {
     inner_->send(std::move(res));
   }
 
+  void on_client_gone(std::function<void()> f) override { inner_->on_client_gone(std::move(f)); }
+
  private:
   http::responder_ptr inner_;
   std::string request_id_;

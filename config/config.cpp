@@ -124,6 +124,7 @@ config_result parse_config(const env_lookup& env) {
       reader::fail("CONVEX_HEALTH_PATH", c.convex_health_path, "a path starting with /");
     c.callback_max_attempts = static_cast<int>(r.integer("CALLBACK_MAX_ATTEMPTS", 8, 1, 100));
     c.max_body_bytes = static_cast<std::size_t>(r.integer("MAX_BODY_BYTES", 1048576, 1024, 1LL << 30));
+    c.max_connections = static_cast<std::size_t>(r.integer("MAX_CONNECTIONS", 1024, 1, 1000000));
     c.max_source_bytes = static_cast<std::size_t>(r.integer("MAX_SOURCE_BYTES", 200000, 1, 1LL << 30));
     c.max_testcases = static_cast<int>(r.integer("MAX_TESTCASES", 50, 1, 100000));
     c.max_stdin_bytes = static_cast<std::size_t>(r.integer("MAX_STDIN_BYTES", 1048576, 0, 1LL << 30));
@@ -248,6 +249,7 @@ std::string describe_config(const config& c) {
       {"CONVEX_HEALTH_PATH", c.convex_health_path},
       {"CALLBACK_MAX_ATTEMPTS", c.callback_max_attempts},
       {"MAX_BODY_BYTES", c.max_body_bytes},
+      {"MAX_CONNECTIONS", c.max_connections},
       {"MAX_SOURCE_BYTES", c.max_source_bytes},
       {"MAX_TESTCASES", c.max_testcases},
       {"MAX_STDIN_BYTES", c.max_stdin_bytes},

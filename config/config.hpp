@@ -48,6 +48,7 @@ struct config {
   int callback_max_attempts = 8;
 
   std::size_t max_body_bytes = 1048576;
+  std::size_t max_connections = 1024;  // inbound HTTP connections
   std::size_t max_source_bytes = 200000;
   int max_testcases = 50;
   std::size_t max_stdin_bytes = 1048576;

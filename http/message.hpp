@@ -30,6 +30,9 @@ struct request {
   // Set when the declared or streamed body exceeded the server's cap; body is then empty
   // and the connection is closed after the response.
   bool body_too_large = false;
+  // Set when a body was declared but the server's wants_body gate refused to read it; body is
+  // then empty and the connection is closed after the response.
+  bool body_unread = false;
 
   std::string_view header_value(std::string_view name) const { return find_header(headers, name); }
   std::string_view path() const;

@@ -119,6 +119,19 @@ struct families {
                         .Help("Final results that could not be delivered to Convex")
                         .Register(r)
                         .Add({})),
+        open_connections(prometheus::BuildGauge()
+                             .Name("code_exec_open_connections")
+                             .Help("Inbound HTTP connections open right now")
+                             .Register(r)
+                             .Add({})),
+        connections_rejected(prometheus::BuildCounter()
+                                 .Name("code_exec_connections_rejected_total")
+                                 .Help("Inbound connections closed or refused at the connection cap, by reason")
+                                 .Register(r)),
+        accept_errors(prometheus::BuildCounter()
+                          .Name("code_exec_accept_errors_total")
+                          .Help("Failed accepts of inbound connections, by reason")
+                          .Register(r)),
         build_info(prometheus::BuildGauge()
                        .Name("code_exec_build_info")
                        .Help("Build information")
@@ -140,6 +153,9 @@ struct families {
   series_cache<prometheus::Counter> rate_limiter_errors;
   series_cache<prometheus::Counter> callbacks;
   prometheus::Counter& undelivered;
+  prometheus::Gauge& open_connections;
+  series_cache<prometheus::Counter> connections_rejected;
+  series_cache<prometheus::Counter> accept_errors;
   prometheus::Family<prometheus::Gauge>& build_info;
 };
 
@@ -195,6 +211,11 @@ void count_callback(std::string_view route, std::string_view result) {
   f().callbacks.get({{"route", route}, {"result", result}}).Increment();
 }
 void count_undelivered_result() { f().undelivered.Increment(); }
+void set_open_connections(int n) { f().open_connections.Set(n); }
+void count_connection_rejected(std::string_view reason) {
+  f().connections_rejected.get({{"reason", reason}}).Increment();
+}
+void count_accept_error(std::string_view reason) { f().accept_errors.get({{"reason", reason}}).Increment(); }
 
 std::string render() {
   prometheus::TextSerializer s;

@@ -23,6 +23,9 @@ void count_rate_limited();
 void count_rate_limiter_error(bool fail_open);
 void count_callback(std::string_view route, std::string_view result);
 void count_undelivered_result();
+void set_open_connections(int n);
+void count_connection_rejected(std::string_view reason);  // cap_evicted_idle, cap_refused
+void count_accept_error(std::string_view reason);         // emfile, enfile, enobufs, enomem
 // Text exposition format 0.0.4.
 std::string render();
 

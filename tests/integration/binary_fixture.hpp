@@ -17,13 +17,18 @@ namespace cx::testing {
 class BinaryTest : public ::testing::Test {
  protected:
   void start(std::map<std::string, std::string> overrides = {}) {
+    proc = std::make_unique<service_process>(service_env(std::move(overrides)));
+    ASSERT_TRUE(proc->wait_ready()) << proc->all_output();
+  }
+
+  // The environment start() gives the binary: the mocks, two keys, fast polling, no rate limit.
+  std::map<std::string, std::string> service_env(std::map<std::string, std::string> overrides = {}) {
     std::map<std::string, std::string> env{
         {"CONVEX_SITE_URL", convex.url()}, {"JUDGE0_BASE_URL", judge0.url()}, {"CODE_EXEC_API_KEYS", "key-a,key-b"},
         {"JUDGE0_POLL_INTERVAL_MS", "5"},  {"SHUTDOWN_DELAY_MS", "0"},        {"CONVEX_TIMEOUT_MS", "1000"},
         {"RATE_LIMIT_BURST", "100000"},    {"RATE_LIMIT_PER_MINUTE", "600000"}};
     for (auto& kv : overrides) env[kv.first] = kv.second;
-    proc = std::make_unique<service_process>(env);
-    ASSERT_TRUE(proc->wait_ready()) << proc->all_output();
+    return env;
   }
 
   http::client_response post(const std::string& path, const std::string& body, http::header_list extra = {},

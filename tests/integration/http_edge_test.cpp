@@ -1,40 +1,16 @@
 // The HTTP edge of the real binary: routes, JSON errors, caps, auth, rate limit, robustness.
 #include "binary_fixture.hpp"
 
-#include <boost/asio.hpp>
-
+#include <chrono>
 #include <sstream>
+#include <thread>
+#include <vector>
 
+#include "../support/raw_socket.hpp"
 #include "actors/policy/signing.hpp"
 
 using namespace cx;
 using namespace cx::testing;
-
-namespace {
-
-// Sends raw bytes, half-closes, and returns whatever the server answers before closing (or 2 s pass).
-std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
-  namespace asio = boost::asio;
-  asio::io_context ioc;
-  asio::ip::tcp::socket s(ioc);
-  boost::system::error_code ec;
-  s.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
-  if (ec) return "connect failed";
-  asio::write(s, asio::buffer(bytes), ec);
-  s.shutdown(asio::ip::tcp::socket::shutdown_send, ec);  // the server sees the end of our bytes
-  timeval tv{2, 0};
-  ::setsockopt(s.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  std::string out;
-  char buf[4096];
-  while (true) {
-    auto n = ::recv(s.native_handle(), buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_F(BinaryTest, HealthzAnswersOkAndEchoesRequestId) {
   start();
@@ -381,4 +357,143 @@ TEST_F(BinaryTest, ThousandsOfWronglyTypedAndWronglySignedRequestsGetTheRight4xx
   }
   EXPECT_EQ(client.call("GET", proc->url() + "/healthz").status, 200);
   EXPECT_EQ(judge0.submits(), 0);
+}
+
+// The server's own defences against hostile clients (issue #15).
+
+namespace {
+
+using namespace std::chrono_literals;
+
+const std::string kKeyedChunkedHead =
+    "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+    "Transfer-Encoding: chunked\r\n\r\n";
+
+bool has_status(const std::string& raw, int status) {
+  return raw.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0) == 0;
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_F(BinaryTest, AHugeChunkExtensionIs400NotAGrowingBuffer) {
+  start();
+  raw_connection c(proc->port());
+  ASSERT_TRUE(c.send(kKeyedChunkedHead + "3;"));
+  c.send(std::string(256 * 1024, 'a'));  // fails part-way once the server has answered and closed
+  auto raw = c.read_all(2s);
+  EXPECT_TRUE(has_status(raw, 400)) << raw;
+  EXPECT_NE(raw.find("Connection: close"), std::string::npos) << raw;
+}
+
+TEST_F(BinaryTest, AHugeTrailerIs400NotAGrowingBuffer) {
+  start();
+  raw_connection c(proc->port());
+  ASSERT_TRUE(c.send(kKeyedChunkedHead + "3\r\n{}\n\r\n0\r\n"));
+  for (int i = 0; i < 20000 && c.send("X-Trailer-" + std::to_string(i) + ": v\r\n"); ++i) {
+  }
+  auto raw = c.read_all(2s);
+  EXPECT_TRUE(has_status(raw, 400)) << raw;
+}
+
+TEST_F(BinaryTest, UnknownOrStackedTransferCodingsAre400AndWhatFollowsIsNeverARequest) {
+  start();
+  const std::string smuggled = "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (std::string te : {"Transfer-Encoding: gzip\r\n", "Transfer-Encoding: xchunked\r\n",
+                         "Transfer-Encoding: identity\r\n", "Transfer-Encoding: chunked, identity\r\n",
+                         "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+                         "Transfer-Encoding: chunked\r\nContent-Length: 5\r\n"}) {
+    auto raw = raw_exchange(proc->port(),
+                            "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\n"
+                            "Content-Type: application/json\r\n" +
+                                te + "\r\n0\r\n\r\n" + smuggled);
+    EXPECT_TRUE(has_status(raw, 400)) << te << raw;
+    EXPECT_EQ(count_of(raw, "HTTP/1.1 "), 1u) << te << raw;  // the smuggled GET got no answer
+    EXPECT_EQ(raw.find("code_exec_"), std::string::npos) << te;
+  }
+}
+
+TEST_F(BinaryTest, Http11NeedsExactlyOneHostAndHttp10None) {
+  start();
+  EXPECT_TRUE(has_status(raw_exchange(proc->port(), "GET /healthz HTTP/1.1\r\n\r\n"), 400));
+  EXPECT_TRUE(has_status(raw_exchange(proc->port(), "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400));
+  auto old = raw_exchange(proc->port(), "GET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(has_status(old, 200)) << old;
+}
+
+TEST_F(BinaryTest, AKeylessBodyIsNeitherInvitedNorRead) {
+  start();
+  const std::string head =
+      "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n";
+  raw_connection expecting(proc->port());
+  ASSERT_TRUE(expecting.send(head + "Expect: 100-continue\r\n\r\n"));
+  auto first = expecting.read_some(2s);
+  EXPECT_TRUE(has_status(first, 401)) << first;  // no "100 Continue" before it
+  EXPECT_TRUE(expecting.wait_closed(2s));
+  // The answer comes from the headers alone: not one body byte is sent.
+  raw_connection plain(proc->port());
+  ASSERT_TRUE(plain.send(head + "\r\n"));
+  auto answer = plain.read_some(2s);
+  EXPECT_TRUE(has_status(answer, 401)) << answer;
+  // A valid key is invited to send its body.
+  raw_connection keyed(proc->port());
+  ASSERT_TRUE(keyed.send(head + "X-Code-Exec-Key: key-a\r\nExpect: 100-continue\r\n\r\n"));
+  auto invited = keyed.read_some(2s);
+  EXPECT_TRUE(has_status(invited, 100)) << invited;
+}
+
+TEST_F(BinaryTest, AtTheConnectionCapTheLongestIdleConnectionMakesRoom) {
+  start({{"MAX_CONNECTIONS", "4"}});
+  std::vector<raw_connection> idle;
+  for (int i = 0; i < 4; ++i) {
+    idle.emplace_back(proc->port());
+    ASSERT_TRUE(idle.back().ok());
+    std::this_thread::sleep_for(20ms);  // the server accepts them in this order
+  }
+  EXPECT_EQ(client.call("GET", proc->url() + "/healthz", {}, {}, 2s).status, 200);
+  EXPECT_TRUE(idle[0].wait_closed(2s));
+  EXPECT_FALSE(idle[3].wait_closed(100ms));
+  auto metrics = client.call("GET", proc->url() + "/metrics", {}, {}, 2s).body;
+  EXPECT_NE(metrics.find(R"(code_exec_connections_rejected_total{reason="cap_evicted_idle"})"), std::string::npos);
+  EXPECT_NE(metrics.find("code_exec_open_connections "), std::string::npos);
+}
+
+TEST_F(BinaryTest, AtTheCapWithEveryConnectionBusyTheNewcomerGets503) {
+  start({{"MAX_CONNECTIONS", "2"}});
+  std::vector<raw_connection> busy;
+  for (int i = 0; i < 2; ++i) {  // each is half-way through a body: not waiting for headers
+    busy.emplace_back(proc->port());
+    ASSERT_TRUE(busy.back().send(
+        "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Length: 100\r\n\r\n{"));
+  }
+  std::this_thread::sleep_for(200ms);
+  raw_connection newcomer(proc->port());
+  auto raw = newcomer.read_all(2s);
+  EXPECT_TRUE(has_status(raw, 503)) << raw;
+  EXPECT_NE(raw.find("Retry-After: 1"), std::string::npos) << raw;
+  busy.clear();
+  std::this_thread::sleep_for(100ms);
+  auto metrics = client.call("GET", proc->url() + "/metrics", {}, {}, 2s).body;
+  EXPECT_NE(metrics.find(R"(code_exec_connections_rejected_total{reason="cap_refused"} 1)"), std::string::npos);
+}
+
+TEST_F(BinaryTest, UnderALowFileLimitIdleConnectionsCannotStarveHealthz) {
+  // 195 idle connections under `ulimit -n 200` once made the accept loop spin on EMFILE.
+  proc = std::make_unique<service_process>(service_env(), "/bin/sh",
+                                           std::vector<std::string>{"-c", "ulimit -n 200 && exec \"$0\"", CODE_EXEC_BIN});
+  ASSERT_TRUE(proc->wait_ready()) << proc->all_output();
+  std::vector<raw_connection> idle;
+  for (int i = 0; i < 195; ++i) idle.emplace_back(proc->port());
+  std::this_thread::sleep_for(200ms);
+  for (int i = 0; i < 5; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(client.call("GET", proc->url() + "/healthz", {}, {}, 2s).status, 200);
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, 500ms);
+  }
+  EXPECT_NE(proc->all_output().find("connection cap lowered to fit the open-file limit"), std::string::npos);
 }

@@ -28,6 +28,7 @@ class service_process {
   bool wait_ready(std::chrono::milliseconds timeout = std::chrono::seconds(10));
   std::uint16_t port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  pid_t pid() const { return pid_; }
 
   void signal(int sig);
   // Exit status (128 + signal when killed), or nullopt on timeout.

@@ -39,6 +39,7 @@ TEST(Config, DefaultsFollowTheContract) {
   EXPECT_EQ(c.convex_timeout.count(), 5000);
   EXPECT_EQ(c.callback_max_attempts, 8);
   EXPECT_EQ(c.max_body_bytes, 1048576u);
+  EXPECT_EQ(c.max_connections, 1024u);
   EXPECT_EQ(c.max_source_bytes, 200000u);
   EXPECT_EQ(c.max_testcases, 50);
   EXPECT_EQ(c.max_request_runtime.count(), 120000);
@@ -126,6 +127,15 @@ TEST(Config, BadNumbersNameTheVariableAndTheExpectation) {
   env = base();
   env["MAX_BODY_BYTES"] = "12kb";
   EXPECT_NE(error(env).find("MAX_BODY_BYTES"), std::string::npos);
+  for (const char* bad : {"0", "1000001"}) {
+    env = base();
+    env["MAX_CONNECTIONS"] = bad;
+    EXPECT_NE(error(env).find("MAX_CONNECTIONS"), std::string::npos) << bad;
+  }
+  env = base();
+  env["MAX_CONNECTIONS"] = "64";
+  EXPECT_EQ(ok(env).max_connections, 64u);
+  EXPECT_NE(cx::describe_config(ok(env)).find(R"("MAX_CONNECTIONS":64)"), std::string::npos);
 }
 
 TEST(Config, MalformedUrlsAndEnumsAreRefused) {
