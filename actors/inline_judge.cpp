@@ -6,6 +6,7 @@
 #include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/json_errors.hpp"
+#include "http/log.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 
@@ -80,6 +81,11 @@ caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args)
           s->a.has_slot = true;
           run_next(self, s);
         }
+      },
+      [self, s](client_gone_atom) {
+        log::info("inline judge stopped: the client is gone",
+                  {{"request_id", s->a.request_id}, {"testcase", static_cast<std::int64_t>(s->index)}});
+        self->quit();
       },
       [self, s](abort_atom, const std::string&) {
         s->a.reply->send(http::shutting_down_response());

@@ -1,6 +1,7 @@
 // POST /v1/judge: one short-lived actor, admitted by the supervisor like a submission, runs
 // inline testcases in order on the Judge0 pool and answers 200 with the verdict, or 502 when
-// Judge0 fails. Without a slot it waits for (slot_atom); (abort_atom, reason) answers 503.
+// Judge0 fails. Without a slot it waits for (slot_atom); (abort_atom, reason) answers 503;
+// (client_gone_atom) stops it, so no further testcase reaches Judge0.
 #pragma once
 
 #include <caf/actor.hpp>

@@ -216,11 +216,13 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.req = std::move(req);
         args.request_id = request_id;
         args.received = received;
-        args.reply = std::move(reply);
+        args.reply = reply;
         args.has_slot = decision == admission::run;
         args.cfg = st.cfg;
         args.pool = st.pool;
         auto h = self->spawn<caf::monitored>(inline_judge, std::move(args));
+        // Nobody waits for the verdict any more: the judge stops and frees its slot.
+        reply->on_client_gone([h] { caf::anon_send(h, client_gone_atom::value); });
         enlist(self, child{{}, request_id, submission_kind::standard, received, decision == admission::run, bytes,
                            nullptr, h});
       },

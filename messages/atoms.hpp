@@ -26,6 +26,7 @@ using slot_atom = caf::atom_constant<caf::atom("slot")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using stalled_atom = caf::atom_constant<caf::atom("stalled")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
+using client_gone_atom = caf::atom_constant<caf::atom("gone")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using drain_atom = caf::atom_constant<caf::atom("drain")>;
 using refuse_atom = caf::atom_constant<caf::atom("refuse")>;

@@ -2,6 +2,7 @@
 // bounded rate-limit subjects, signatures used once, and /v1/judge under admission.
 #include "binary_fixture.hpp"
 
+#include "../support/raw_socket.hpp"
 #include "actors/policy/signing.hpp"
 
 using namespace cx;
@@ -129,4 +130,28 @@ TEST_F(BinaryTest, QueuedWorkIsBoundedByBytes) {
   EXPECT_EQ(big.status, 503) << big.body;
   EXPECT_EQ(http::find_header(big.headers, "Retry-After"), "5");
   EXPECT_EQ(post("/v1/judge-question", judge_question_body("q", "fits", std::string(900, 'x'))).status, 202);
+}
+
+TEST_F(BinaryTest, AnInlineJudgeWhoseClientLeftStopsAndFreesItsSlot) {
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "0"}});
+  convex.add_echo_question("q", 1);
+  judge0.never_finish(true);
+  const auto body = inline_body(3);
+  {
+    raw_connection c(proc->port());
+    ASSERT_TRUE(c.send("POST /v1/judge HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+                       "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body));
+    ASSERT_TRUE(eventually([&] { return judge0.submits() == 1; }));
+    EXPECT_EQ(post("/v1/judge-question", judge_question_body("q", "waits")).status, 503);  // the slot is taken
+  }  // the client leaves without its answer
+  ASSERT_TRUE(eventually([&] {
+    return metric_value(client.call("GET", proc->url() + "/metrics").body, "code_exec_active_submissions") == 0;
+  }));
+  EXPECT_EQ(post("/v1/judge-question", judge_question_body("q", "runs")).status, 202);
+  ASSERT_TRUE(eventually([&] { return judge0.submits() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(judge0.submits(), 2);  // the left judge's next testcases never reached Judge0
+  bool logged = false;
+  for (const auto& line : proc->log_lines()) logged |= line.find("the client is gone") != std::string::npos;
+  EXPECT_TRUE(logged) << proc->all_output();
 }
