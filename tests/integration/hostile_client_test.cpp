@@ -90,7 +90,8 @@ struct figures {
 class HostileClientTest : public BinaryTest {
  protected:
   void SetUp() override {
-    start({{"MAX_CONNECTIONS", "64"}});
+    // Admission bounds what judging holds: 8 runs, and 8 MiB of requests waiting for them.
+    start({{"MAX_CONNECTIONS", "64"}, {"MAX_ACTIVE_SUBMISSIONS", "8"}, {"MAX_QUEUED_BYTES", "8388608"}});
     convex.add_echo_question("q", 1);
     // Warm up: one judged submission and some probes, so idle RSS includes the steady state.
     ASSERT_EQ(call_status(proc->port(), keyed_post(judge_question_body("q", "warm-up"))), 202);
@@ -250,6 +251,53 @@ TEST_F(HostileClientTest, EveryAttackLeavesMemoryHealthzAndSubmissionsIntact) {
         auto answer = c.read_some(2s);
         ++t.ops;
         if (answer.rfind("HTTP/1.1 401", 0) != 0) ++t.anomalies;
+      }
+    });
+  });
+
+  run_attack("rotating rate-limit subjects", [](std::uint16_t port, const std::atomic<bool>& stop, tally& t) {
+    std::atomic<std::uint64_t> n{0};
+    in_threads(4, [&] {
+      raw_connection c(port);
+      while (!stop) {
+        auto subject = std::to_string(n++) + std::string(100, 's');  // a new bucket each time, 128 bytes at most
+        const std::string req = "POST /v1/judge-question HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\n"
+                                "Content-Type: application/json\r\nX-Code-Exec-Subject: " + subject +
+                                "\r\nContent-Length: 2\r\n\r\n{}";
+        if (!c.ok() || !c.send(req)) {
+          c = raw_connection(port);
+          continue;
+        }
+        auto answer = c.read_some(2s);
+        ++t.ops;
+        if (answer.rfind("HTTP/1.1 400", 0) != 0) ++t.anomalies;  // past the limiter, refused as a body
+      }
+    });
+  });
+
+  run_attack("inline-judge flood", [](std::uint16_t port, const std::atomic<bool>& stop, tally& t) {
+    boost::json::array tcs;
+    tcs.push_back(boost::json::object{{"stdin", std::string(256 * 1024, 'i')}, {"expectedStdout", "x"}});
+    const auto body = boost::json::serialize(boost::json::object{{"languageId", 71}, {"sourceCode", "s"}, {"testCases", tcs}});
+    const auto req = "POST /v1/judge HTTP/1.1\r\nHost: x\r\nX-Code-Exec-Key: key-a\r\nContent-Type: application/json\r\n"
+                     "Connection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    in_threads(16, [&] {
+      while (!stop) {
+        int status = call_status(port, req);
+        ++t.ops;
+        if (status != 200 && status != 503) ++t.anomalies;  // judged, or refused by admission
+      }
+    });
+  });
+
+  run_attack("ids no header can carry", [](std::uint16_t port, const std::atomic<bool>& stop, tally& t) {
+    const std::string bad_ids[] = {"s\r\nX-Injected: 1", std::string(100 * 1024, 's'), std::string("s\0t", 3)};
+    std::atomic<int> n{0};
+    in_threads(4, [&] {
+      while (!stop) {
+        auto body = judge_question_body("q", bad_ids[n++ % 3]);
+        ++t.ops;
+        if (call_status(port, keyed_post(body)) != 400) ++t.anomalies;
       }
     });
   });
