@@ -448,6 +448,17 @@ const USAGE = `usage: node tools/fakes/judge0.mjs [--port N] [--host H] [--worke
   --port 0 (default) picks a free port; the first stdout line is {"msg":"listening","port":N,...}.
   --fault takes the body of POST /dev/faults, e.g. '{"on":"callback","action":"drop","always":true}'.`;
 
+const OPTIONS = {
+  port: { type: 'string', default: '0' },
+  host: { type: 'string', default: '127.0.0.1' },
+  workers: { type: 'string', default: String(DEFAULTS.workers) },
+  'latency-ms': { type: 'string', default: String(DEFAULTS.latencyMs) },
+  'cache-ms': { type: 'string', default: String(DEFAULTS.cacheMs) },
+  'max-queue': { type: 'string', default: String(DEFAULTS.maxQueue) },
+  fault: { type: 'string', multiple: true, default: [] },
+  help: { type: 'boolean', default: false },
+};
+
 async function main(argv) {
   const die = (msg) => {
     process.stderr.write(`${msg}\n${USAGE}\n`);
@@ -455,20 +466,7 @@ async function main(argv) {
   };
   let values;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        port: { type: 'string', default: '0' },
-        host: { type: 'string', default: '127.0.0.1' },
-        workers: { type: 'string', default: String(DEFAULTS.workers) },
-        'latency-ms': { type: 'string', default: String(DEFAULTS.latencyMs) },
-        'cache-ms': { type: 'string', default: String(DEFAULTS.cacheMs) },
-        'max-queue': { type: 'string', default: String(DEFAULTS.maxQueue) },
-        fault: { type: 'string', multiple: true, default: [] },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-    }));
+    values = parseArgs({ args: argv, options: OPTIONS, strict: true }).values;
   } catch (e) {
     die(e.message);
   }
