@@ -31,18 +31,18 @@ export async function fetchText(url, { method = 'GET', headers = {}, body, timeo
   return { status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
 }
 
-async function main() {
-  const USAGE = `usage: node tools/smoke.mjs [--url URL] [--key KEY] [options]
-    --url URL               code-exec base URL (env CODE_EXEC_URL, default http://127.0.0.1:4001)
-    --key KEY               an API key of CODE_EXEC_API_KEYS (env CODE_EXEC_KEY)
-    --language-id N         Judge0 language of the Python program (default 71)
-    --concurrency N         concurrent judge requests of the load check (default 20)
-    --healthz-max-ms MS     slowest /healthz accepted during the load check (default 500)
-    --rate-limit-max N      requests sent at most to provoke a 429 (default 300)
-    --timeout-ms MS         timeout of one request (default 60000)
-    --skip NAME[,NAME]      skip checks: readyz, auth, judge, load, ratelimit
-    -h, --help`;
+const USAGE = `usage: node tools/smoke.mjs [--url URL] [--key KEY] [options]
+  --url URL               code-exec base URL (env CODE_EXEC_URL, default http://127.0.0.1:4001)
+  --key KEY               an API key of CODE_EXEC_API_KEYS (env CODE_EXEC_KEY)
+  --language-id N         Judge0 language of the Python program (default 71)
+  --concurrency N         concurrent judge requests of the load check (default 20)
+  --healthz-max-ms MS     slowest /healthz accepted during the load check (default 500)
+  --rate-limit-max N      requests sent at most to provoke a 429 (default 300)
+  --timeout-ms MS         timeout of one request (default 60000)
+  --skip NAME[,NAME]      skip checks: readyz, auth, judge, load, ratelimit
+  -h, --help`;
 
+async function main() {
   function fail(msg) {
     console.error(`${msg}\n${USAGE}`);
     process.exit(2);
