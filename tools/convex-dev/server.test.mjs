@@ -677,3 +677,16 @@ describe('CLI', () => {
     for (const lang of [71, 54]) assert.ok(subs.some((s) => s.languageId === lang));
   });
 });
+
+test('quiet: only warn lines are logged', async () => {
+  const lines = [];
+  const dev = createConvexDev({ dataFile: DATA, quiet: true, log: (l) => lines.push(JSON.parse(l)) });
+  const api = client(await dev.listen());
+  try {
+    assert.equal((await api.post('/coding/testcases', { questionId: 'q_hello' })).status, 200);
+    assert.equal((await api.post('/coding/testcases', { questionId: 'q_nope' })).status, 404);
+  } finally {
+    await dev.close();
+  }
+  assert.deepEqual(lines.map((l) => [l.level, l.status]), [['warn', 404]]);
+});

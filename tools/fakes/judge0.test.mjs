@@ -208,3 +208,18 @@ test('CLI: listening line, --fault, bad arguments exit 2', async () => {
   assert.equal(res.status, 503);
   assert.equal((await (await fetch(`http://127.0.0.1:${port}/dev/faults`)).json()).faults.length, 1);
 });
+
+test('/dev/disconnect closes the keep-alive connections; /dev/reset forgets submissions, faults and counters', async () => {
+  const j = await start();
+  const { token } = (await j.submit()).json;
+  const open = () => new Promise((r) => j.fake.server.getConnections((_, n) => r(n)));
+  assert.ok((await open()) >= 1, 'fetch keeps its connection alive');
+  await j.call('POST', '/dev/disconnect');
+  await sleep(100);
+  assert.equal(await open(), 0);
+  j.fake.addFault({ on: 'create', status: 500 });
+  await j.call('POST', '/dev/reset');
+  assert.equal((await j.poll(token)).status, 404);
+  assert.equal((await j.submit()).status, 201, 'the fault is gone');
+  assert.equal(j.fake.stats.created, 1);
+});
