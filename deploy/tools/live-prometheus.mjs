@@ -4,7 +4,7 @@
 //   node live-prometheus.mjs --deploy <dir> --repo <dir> --rendered <dir> --work <dir> --binary <code-exec>
 //
 // Everything listens on 127.0.0.1 and is stopped on every exit; every wait is bounded. Setup:
-//  - Judge0 stand-in: tools/bench/slow-judge0.mjs whose jobs stay "Processing" for 10 minutes,
+//  - Judge0 stand-in: tools/fakes/judge0.mjs whose jobs stay "Processing" for 10 minutes,
 //    so every accepted submission stays active for the whole check; code-exec reaches it through
 //    a switchable loopback proxy (here), which plays the "dead port" for the breaker.
 //  - Convex stand-in: tools/convex-dev/server.mjs with tools/samples/problems.json.
@@ -161,11 +161,11 @@ async function submit(p, id) {
 }
 
 async function main() {
-  for (const f of [BINARY, path.join(REPO, "tools/bench/slow-judge0.mjs"), path.join(REPO, "tools/convex-dev/server.mjs")])
+  for (const f of [BINARY, path.join(REPO, "tools/fakes/judge0.mjs"), path.join(REPO, "tools/convex-dev/server.mjs")])
     if (!fs.existsSync(f)) return report("SKIP", "setup", `${f} not found`);
 
   // Stand-ins.
-  const judge0 = start("judge0", "node", [path.join(REPO, "tools/bench/slow-judge0.mjs"), "64", "600000"]);
+  const judge0 = start("judge0", "node", [path.join(REPO, "tools/fakes/judge0.mjs"), "--workers", "64", "--latency-ms", "600000"]);
   const proxy = judge0Proxy(await portFromOutput(judge0, /"port":(\d+)/));
   await proxy.up();
   const convex = start("convex", "node", [path.join(REPO, "tools/convex-dev/server.mjs"), "--port", "0", "--data", path.join(REPO, "tools/samples/problems.json")]);

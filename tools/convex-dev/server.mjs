@@ -272,13 +272,13 @@ class HttpError extends Error {
 }
 
 function emptyStats() {
-  return { requests: {}, testcaseFetches: {} };
+  return { requests: {}, testcaseFetches: {}, results: { passed: 0, failed: 0, error: 0 }, lastResultAt: null, failures: {} };
 }
 
 /**
  * Creates the stand-in. Options: dataFile, questions (Map, overrides dataFile), secrets (string[]),
  * toleranceS, maxBodyBytes, lenient (record result-shape issues instead of answering 400),
- * now (() => ms, injectable clock), log (line => void).
+ * now (() => ms, injectable clock), log (line => void), quiet (log only warn lines).
  */
 export function createConvexDev(options = {}) {
   const secrets = (options.secrets ?? []).filter((s) => s !== '');
@@ -287,6 +287,7 @@ export function createConvexDev(options = {}) {
   const lenient = options.lenient ?? false;
   const now = options.now ?? (() => Date.now());
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
+  const quiet = options.quiet ?? false;
   const loadQuestions = () => new Map(options.questions ?? (options.dataFile ? loadProblems(options.dataFile) : []));
 
   const state = {
@@ -301,6 +302,7 @@ export function createConvexDev(options = {}) {
 
   function logLine(fields) {
     const level = fields.contract_issues || (fields.status >= 400 && !fields.fault) ? 'warn' : 'info';
+    if (quiet && level === 'info') return;
     log(JSON.stringify({ ts: iso(), level, ...fields }));
   }
 
@@ -381,6 +383,18 @@ export function createConvexDev(options = {}) {
     return f;
   }
 
+  // What a load run asks: how many results of each status, when the last one came, and why the
+  // ones that did not pass failed.
+  function countResult(body) {
+    const status = RESULT_STATUSES.has(body.status) ? body.status : 'error';
+    state.stats.results[status] += 1;
+    state.stats.lastResultAt = now();
+    if (status !== 'passed') {
+      const why = `${status}: ${body.firstFailure?.errorMessage ?? ''}`;
+      state.stats.failures[why] = (state.stats.failures[why] ?? 0) + 1;
+    }
+  }
+
   // --- /coding/* ------------------------------------------------------------------------------
 
   function coding(route, req, raw, ctx) {
@@ -448,6 +462,7 @@ export function createConvexDev(options = {}) {
     if (issues.length) ctx.contract_issues = issues.length;
     s.result = body;
     s.resultDeliveries += 1;
+    countResult(body);
     transition(s, RESULT_STATUSES.has(body.status) ? body.status : 'error');
     if (typeof key === 'string' && key !== '') state.idempotencyKeys[route.kind].add(key);
     return [200, { ok: true }];
@@ -649,7 +664,7 @@ export function createConvexDev(options = {}) {
 // CLI
 
 const USAGE = `usage: node tools/convex-dev/server.mjs --data FILE [--port N] [--host H] [--secret S[,S2]]
-                       [--tolerance SECONDS] [--max-body BYTES] [--lenient]
+                       [--tolerance SECONDS] [--max-body BYTES] [--lenient] [--quiet]
   --port 0 (default) picks a free port; the first stdout line is {"msg":"listening","port":N}.
   --secret may also come from the environment variable CONVEX_DEV_SECRET (comma-separated to rotate).`;
 
@@ -666,6 +681,7 @@ async function main(argv) {
         tolerance: { type: 'string', default: String(DEFAULT_TOLERANCE_S) },
         'max-body': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
         lenient: { type: 'boolean', default: false },
+        quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
       },
       strict: true,
@@ -698,7 +714,7 @@ async function main(argv) {
 
   let dev;
   try {
-    dev = createConvexDev({ dataFile: values.data, secrets, toleranceS, maxBodyBytes, lenient: values.lenient });
+    dev = createConvexDev({ dataFile: values.data, secrets, toleranceS, maxBodyBytes, lenient: values.lenient, quiet: values.quiet });
   } catch (e) {
     process.stderr.write(`convex-dev: cannot load ${values.data}: ${e.message}\n`);
     process.exit(1);

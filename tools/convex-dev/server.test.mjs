@@ -396,6 +396,20 @@ describe('convex-dev routes (no secret)', () => {
     assert.ok(after.requests['/coding/testcases'] > 0);
   });
 
+  test('/dev/stats counts results by status, the time of the last one and why the others failed; not duplicates', async () => {
+    const before = (await api.get('/dev/stats')).json;
+    const id = `stats-${crypto.randomUUID()}`;
+    const result = { submissionId: id, status: 'error', passedCount: 0, totalCount: 1, durationMs: 1, firstFailureIndex: 0, firstFailure: { errorMessage: 'Judge0 unavailable' } };
+    await api.post('/coding/submission-running', { submissionId: id });
+    await api.post('/coding/submission-result', result, { headers: { 'idempotency-key': id } });
+    await api.post('/coding/submission-result', result, { headers: { 'idempotency-key': id } });
+    const after = (await api.get('/dev/stats')).json;
+    assert.equal(after.results.error, before.results.error + 1);
+    assert.equal(after.results.passed, before.results.passed);
+    assert.equal(after.failures['error: Judge0 unavailable'], (before.failures['error: Judge0 unavailable'] ?? 0) + 1);
+    assert.ok(after.lastResultAt >= Date.now() - 60000);
+  });
+
   test('one JSON log line per request, without bodies', async () => {
     const marker = 'stdin-marker-must-not-be-logged';
     await api.post('/dev/questions', {
@@ -662,4 +676,17 @@ describe('CLI', () => {
     }
     for (const lang of [71, 54]) assert.ok(subs.some((s) => s.languageId === lang));
   });
+});
+
+test('quiet: only warn lines are logged', async () => {
+  const lines = [];
+  const dev = createConvexDev({ dataFile: DATA, quiet: true, log: (l) => lines.push(JSON.parse(l)) });
+  const api = client(await dev.listen());
+  try {
+    assert.equal((await api.post('/coding/testcases', { questionId: 'q_hello' })).status, 200);
+    assert.equal((await api.post('/coding/testcases', { questionId: 'q_nope' })).status, 404);
+  } finally {
+    await dev.close();
+  }
+  assert.deepEqual(lines.map((l) => [l.level, l.status]), [['warn', 404]]);
 });

@@ -17,7 +17,7 @@ import {
   request,
   startCodeExec,
   startConvexDev,
-  startJudge0Stub,
+  startJudge0Fake,
 } from '../openapi/stack.mjs';
 import { client, vectors, verify } from './kit.mjs';
 
@@ -33,7 +33,7 @@ describe('Convex action → code-exec (CODE_EXEC_SIGNING_SECRETS set)', () => {
   let svc, convex;
   const opts = (extra = {}) => ({ baseUrl: svc.url, apiKey: KEY, signingSecret: secretA, baseDelayMs: 50, ...extra });
   before(async () => {
-    const judge0 = stack.add(await startJudge0Stub());
+    const judge0 = stack.add(await startJudge0Fake());
     convex = stack.add(await startConvexDev());
     svc = stack.add(
       await startCodeExec({
@@ -219,7 +219,7 @@ describe('code-exec → Convex HTTP actions built with codeExecCallback (CONVEX_
   const stack = cleanupList();
   let svc, kitConvex;
   before(async () => {
-    const judge0 = stack.add(await startJudge0Stub());
+    const judge0 = stack.add(await startJudge0Fake());
     kitConvex = stack.add(await startKitConvex({ secret }));
     svc = stack.add(await startCodeExec({ convexUrl: kitConvex.url, judge0Url: judge0.url, env: { CONVEX_CALLBACK_SECRET: secret } }));
   });
@@ -280,7 +280,7 @@ describe('a Convex deployment with the wrong callback secret', () => {
   const stack = cleanupList();
   let svc, kitConvex;
   before(async () => {
-    const judge0 = stack.add(await startJudge0Stub());
+    const judge0 = stack.add(await startJudge0Fake());
     kitConvex = stack.add(await startKitConvex({ secret: 'convex-side-secret' }));
     svc = stack.add(await startCodeExec({ convexUrl: kitConvex.url, judge0Url: judge0.url, env: { CONVEX_CALLBACK_SECRET: 'service-side-secret' } }));
   });

@@ -1,4 +1,4 @@
-// Runs the real code-exec binary against convex-dev (behind a recording proxy) and a Judge0 stub
+// Runs the real code-exec binary against convex-dev (behind a recording proxy) and the Judge0 stand-in
 // on loopback, and checks every answer, and every Convex callback, against openapi.yaml.
 //   node --test tools/openapi/        (after tools/openapi/check installed the pinned tools)
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import {
   sleep,
   startCodeExec,
   startConvexDev,
-  startJudge0Stub,
+  startJudge0Fake,
 } from './stack.mjs';
 import {
   compileAllSchemas,
@@ -150,7 +150,7 @@ describe('a running service (signed callbacks, small caps)', () => {
   const stack = cleanupList();
   let svc, convex, proxy, judge0;
   before(async () => {
-    judge0 = stack.add(await startJudge0Stub());
+    judge0 = stack.add(await startJudge0Fake());
     convex = stack.add(await startConvexDev({ secret: CALLBACK_SECRET }));
     proxy = stack.add(await startRecordingProxy(convex.url));
     svc = stack.add(
@@ -294,7 +294,7 @@ describe('a running service (signed callbacks, small caps)', () => {
   });
 
   test('202 duplicate while the same submissionId is in flight', async () => {
-    judge0.hold = true;
+    judge0.set({ hold: true });
     try {
       const submissionId = uid('dup');
       const body = { questionId: 'q_hello', submissionId, languageId: 71, sourceCode: 'print("Hello, World!")' };
@@ -304,10 +304,10 @@ describe('a running service (signed callbacks, small caps)', () => {
       assert.equal(b.status, 202, b.text);
       conforms('POST', '/v1/judge-question', b);
       assert.equal(b.json.details.duplicate, true);
-      judge0.hold = false;
+      judge0.set({ hold: false });
       assert.equal((await convex.waitResult(submissionId)).status, 'passed');
     } finally {
-      judge0.hold = false;
+      judge0.set({ hold: false });
     }
   });
 
@@ -332,7 +332,7 @@ describe('a running service (signed callbacks, small caps)', () => {
   });
 
   test('/v1/judge 502 when Judge0 reports an internal error (13)', async () => {
-    judge0.statusId = 13;
+    judge0.addFault({ on: 'verdict', statusId: 13, always: true });
     try {
       const r = await call(svc.url, 'POST', '/v1/judge', {
         headers: jsonHeaders(),
@@ -342,7 +342,7 @@ describe('a running service (signed callbacks, small caps)', () => {
       conforms('POST', '/v1/judge', r);
       assert.equal(r.json.details.testcaseIndex, 0);
     } finally {
-      judge0.statusId = 3;
+      judge0.clearFaults();
     }
   });
 
@@ -363,8 +363,8 @@ describe('breaker open (BREAKER_FAILURE_THRESHOLD=1)', () => {
   const stack = cleanupList();
   let svc, convex, judge0;
   before(async () => {
-    judge0 = stack.add(await startJudge0Stub());
-    judge0.failSubmits = 1000;
+    judge0 = stack.add(await startJudge0Fake());
+    judge0.addFault({ on: 'create', status: 500, always: true });
     convex = stack.add(await startConvexDev());
     svc = stack.add(await startCodeExec({ convexUrl: convex.url, judge0Url: judge0.url, env: { BREAKER_FAILURE_THRESHOLD: '1', BREAKER_OPEN_MS: '60000' } }));
   });
@@ -396,8 +396,8 @@ describe('admission full, then draining (MAX_ACTIVE_SUBMISSIONS=1, MAX_QUEUED_SU
   const stack = cleanupList();
   let svc, convex, judge0;
   before(async () => {
-    judge0 = stack.add(await startJudge0Stub());
-    judge0.hold = true;
+    judge0 = stack.add(await startJudge0Fake());
+    judge0.set({ hold: true });
     convex = stack.add(await startConvexDev());
     svc = stack.add(
       await startCodeExec({
@@ -416,7 +416,7 @@ describe('admission full, then draining (MAX_ACTIVE_SUBMISSIONS=1, MAX_QUEUED_SU
       body: { questionId: 'q_hello', submissionId: held, languageId: 71, sourceCode: 'print("Hello, World!")' },
     });
     assert.equal(a.status, 202, a.text);
-    for (let i = 0; i < 100 && judge0.polls === 0; i++) await sleep(20);
+    for (let i = 0; i < 100 && judge0.stats.polls === 0; i++) await sleep(20);
     const b = await call(svc.url, 'POST', '/v1/judge-question', {
       headers: jsonHeaders(),
       body: { questionId: 'q_hello', submissionId: uid('second'), languageId: 71, sourceCode: 'print("Hello, World!")' },

@@ -1,12 +1,12 @@
 // tools/smoke.mjs against the real code-exec with convex-dev, on judge0-lite when it is built
-// (a real Python run) and on the Node Judge0 stub. Lives here so tools/openapi/check runs it.
+// (a real Python run) and on the Judge0 stand-in (tools/fakes). Lives here so tools/openapi/check runs it.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 
-import { cleanupList, haveJudge0Lite, root, startCodeExec, startConvexDev, startJudge0Lite, startJudge0Stub } from './stack.mjs';
+import { cleanupList, haveJudge0Lite, root, startCodeExec, startConvexDev, startJudge0Lite, startJudge0Fake } from './stack.mjs';
 
 const run = promisify(execFile);
 const smoke = path.join(root, 'tools/smoke.mjs');
@@ -20,13 +20,13 @@ async function runSmoke(args, env = {}) {
   }
 }
 
-for (const judge of ['judge0-lite', 'stub']) {
+for (const judge of ['judge0-lite', 'stand-in']) {
   describe(`tools/smoke.mjs with ${judge}`, { skip: judge === 'judge0-lite' && !haveJudge0Lite() && 'judge0-lite is not built' }, () => {
     const stack = cleanupList();
     after(() => stack.run());
 
     test('all checks pass against a healthy service (exit 0), one line each', async () => {
-      const j0 = stack.add(judge === 'stub' ? await startJudge0Stub() : await startJudge0Lite());
+      const j0 = stack.add(judge === 'stand-in' ? await startJudge0Fake() : await startJudge0Lite());
       const convex = stack.add(await startConvexDev());
       const svc = stack.add(await startCodeExec({ convexUrl: convex.url, judge0Url: j0.url, env: { JUDGE0_POLL_INTERVAL_MS: '100' } }));
       // The tool's 500 ms /healthz bound is for a deployment; this shared 2-core box may be busy

@@ -1,13 +1,15 @@
 // Starts the pieces of a local stack on loopback for tests: the real code-exec binary, the
-// Convex stand-in (tools/convex-dev), judge0-lite when built, and a tiny Judge0 stub in Node.
+// Convex stand-in (tools/convex-dev), judge0-lite when built, and the Judge0 stand-in (tools/fakes).
 // Used by tools/openapi/*.test.mjs and tools/convex/*.test.mjs. Node built-ins only.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+
+import { createJudge0 } from '../fakes/judge0.mjs';
+import { fetchText } from '../smoke.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const codeExecBin = process.env.CODE_EXEC_BIN || path.join(root, 'build/code-exec');
@@ -79,18 +81,8 @@ async function stopProcess(p, signal = 'SIGTERM', graceMs = 5000) {
   return r;
 }
 
-// A small HTTP client: never throws on status; `json` is the parsed body or undefined.
-export async function request(url, { method = 'GET', headers = {}, body, timeoutMs = 30000 } = {}) {
-  const res = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
+// A small HTTP client (the smoke script's): never throws on status; `json` is the parsed body or undefined.
+export const request = fetchText;
 
 // --- convex-dev ----------------------------------------------------------------------------
 export async function startConvexDev({ secret, data = problemsFile, extraArgs = [] } = {}) {
@@ -130,85 +122,13 @@ export async function startJudge0Lite() {
   return { ...p, stop: () => stopProcess(p) };
 }
 
-// --- Judge0 stub -----------------------------------------------------------------------------
-// POST /submissions → 201 {"token"}; GET /submissions/{token} → a finished submission whose
-// stdout is the literal of a one-line `print("...")` program plus "\n", else the stdin echoed;
-// GET /languages → 200 []. Knobs (mutable at run time):
-//   stub.failSubmits = n   the next n POSTs answer 500
-//   stub.hold = true       GETs answer status 2 (Processing) until set back to false
-//   stub.delayMs = ms      every POST waits first
-//   stub.statusId = id     report this Judge0 status id instead of 3 (e.g. 13)
-export async function startJudge0Stub() {
-  const subs = new Map();
-  let next = 1;
-  const stub = { failSubmits: 0, hold: false, delayMs: 0, statusId: 3, submits: 0, polls: 0 };
-  const descriptions = { 2: 'Processing', 3: 'Accepted', 5: 'Time Limit Exceeded', 6: 'Compilation Error', 11: 'Runtime Error (NZEC)', 13: 'Internal Error' };
-  const b64 = (s) => Buffer.from(s, 'utf8').toString('base64').replace(/(.{60})/g, '$1\n');
-  const server = http.createServer(async (req, res) => {
-    const chunks = [];
-    for await (const c of req) chunks.push(c);
-    const body = Buffer.concat(chunks).toString('utf8');
-    const url = new URL(req.url, 'http://x');
-    const send = (status, obj) => {
-      const text = JSON.stringify(obj);
-      res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
-      res.end(text);
-    };
-    if (req.method === 'GET' && url.pathname === '/languages') return send(200, []);
-    if (req.method === 'POST' && url.pathname === '/submissions') {
-      stub.submits++;
-      if (stub.delayMs) await sleep(stub.delayMs);
-      if (stub.failSubmits > 0) {
-        stub.failSubmits--;
-        return send(500, { error: 'stub failure' });
-      }
-      let o;
-      try {
-        o = JSON.parse(body);
-      } catch {
-        return send(400, { error: 'bad json' });
-      }
-      const dec = (s) => (typeof s === 'string' ? Buffer.from(s, 'base64').toString('utf8') : '');
-      const source = dec(o.source_code);
-      const stdin = dec(o.stdin);
-      const m = /^print\("([^"\\]*)"\)\s*$/.exec(source);
-      const token = `tok-${next++}`;
-      subs.set(token, { stdout: m ? `${m[1]}\n` : stdin });
-      return send(201, { token });
-    }
-    const m = /^\/submissions\/([^/]+)$/.exec(url.pathname);
-    if (req.method === 'GET' && m) {
-      stub.polls++;
-      const s = subs.get(m[1]);
-      if (!s) return send(404, { error: 'submission not found' });
-      if (stub.hold) {
-        return send(200, { token: m[1], status: { id: 2, description: 'Processing' }, stdout: null, stderr: null, compile_output: null, message: null, time: null, memory: null, exit_code: null });
-      }
-      const id = stub.statusId;
-      return send(200, {
-        token: m[1],
-        status: { id, description: descriptions[id] || `Status ${id}` },
-        stdout: id === 3 ? b64(s.stdout) : null,
-        stderr: null,
-        compile_output: null,
-        message: null,
-        time: '0.01',
-        memory: 1024,
-        exit_code: id === 3 ? 0 : null,
-      });
-    }
-    send(404, { error: 'not found' });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const port = server.address().port;
-  stub.url = `http://127.0.0.1:${port}`;
-  stub.port = port;
-  stub.stop = () => {
-    server.closeAllConnections();
-    return new Promise((r) => server.close(() => r()));
-  };
-  return stub;
+// --- Judge0 stand-in (tools/fakes/judge0.mjs, in this process) ----------------------------
+// Knobs at run time: j0.set({ hold: true }), j0.addFault({ on: 'create', status: 500, always: true }),
+// j0.clearFaults(); counters in j0.stats. Options as createJudge0's (workers, latencyMs, cacheMs, ...).
+export async function startJudge0Fake(options = {}) {
+  const fake = createJudge0(options);
+  const port = await fake.listen();
+  return Object.assign(fake, { port, url: `http://127.0.0.1:${port}`, stop: () => fake.close() });
 }
 
 // --- code-exec -----------------------------------------------------------------------------

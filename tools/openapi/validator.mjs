@@ -1,5 +1,5 @@
 // Validates real HTTP exchanges against openapi.yaml with Ajv (JSON Schema 2020-12, the dialect
-// of OpenAPI 3.1). Needs the pinned packages that tools/openapi/check installs into .tools/.
+// of OpenAPI 3.1). Needs the pinned packages that tools/npm-install puts into tools/node_modules/.
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -9,7 +9,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const specFile = path.resolve(here, '../../openapi.yaml');
 
 function loadTools() {
-  const req = createRequire(path.join(here, '.tools', 'package.json'));
+  const req = createRequire(import.meta.url);
   try {
     return {
       Ajv2020: req('ajv/dist/2020').default,
@@ -17,7 +17,7 @@ function loadTools() {
       YAML: req('yaml'),
     };
   } catch (e) {
-    throw new Error(`pinned tools missing (${e.message}); run tools/openapi/check once to install them`);
+    throw new Error(`pinned tools missing (${e.message}); run tools/npm-install once to install them`);
   }
 }
 
