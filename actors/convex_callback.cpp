@@ -82,6 +82,9 @@ const char* result_label(const http::client_response& r) {
 }
 
 using convex_actor = caf::stateful_actor<convex_state>;
+using steady = std::chrono::steady_clock;
+
+double seconds_since(steady::time_point t) { return std::chrono::duration<double>(steady::now() - t).count(); }
 
 // One attempt of delivery `id`; schedules the next one on a retryable failure.
 void attempt(convex_actor* self, std::uint64_t id) {
@@ -91,11 +94,11 @@ void attempt(convex_actor* self, std::uint64_t id) {
   ++d.attempts;
   const auto& cfg = *self->state.cfg;
   auto req = make_request(cfg, d.route, d.body, d.idempotency_key);
-  self->state.http->call(self, std::move(req), [self, id](http::client_response& res) {
+  self->state.http->call(self, std::move(req), [self, id, started = steady::now()](http::client_response& res) {
     auto it2 = self->state.pending.find(id);
     if (it2 == self->state.pending.end()) return;
     auto& d2 = it2->second;
-    metrics::count_callback(d2.route, result_label(res));
+    metrics::observe_callback(d2.route, result_label(res), seconds_since(started));
     bool ok = res.ok() && res.status >= 200 && res.status < 300;
     int status = res.ok() ? res.status : 0;
     if (!ok && is_retryable_status(status) && d2.attempts < d2.max_attempts) {
@@ -142,8 +145,8 @@ caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> 
         auto rp = self->make_response_promise<convex_answer>();
         auto route = route_for("submission-running", kind);
         auto req = make_request(*cfg, route, mark_running_body(submission_id), {});
-        self->state.http->call(self, std::move(req), [rp, route](http::client_response& res) mutable {
-          metrics::count_callback(route, result_label(res));
+        self->state.http->call(self, std::move(req), [rp, route, started = steady::now()](http::client_response& res) mutable {
+          metrics::observe_callback(route, result_label(res), seconds_since(started));
           rp.deliver(to_answer(res));
         });
         return rp;

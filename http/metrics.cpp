@@ -114,6 +114,10 @@ struct families {
                       .Name("code_exec_callbacks_total")
                       .Help("Convex callbacks by route and result")
                       .Register(r)),
+        callback_duration(prometheus::BuildHistogram()
+                              .Name("code_exec_callback_duration_seconds")
+                              .Help("Duration of Convex calls, each attempt")
+                              .Register(r)),
         undelivered(prometheus::BuildCounter()
                         .Name("code_exec_results_undelivered_total")
                         .Help("Final results that could not be delivered to Convex")
@@ -152,6 +156,7 @@ struct families {
   prometheus::Counter& rate_limited;
   series_cache<prometheus::Counter> rate_limiter_errors;
   series_cache<prometheus::Counter> callbacks;
+  series_cache<prometheus::Histogram> callback_duration;
   prometheus::Counter& undelivered;
   prometheus::Gauge& open_connections;
   series_cache<prometheus::Counter> connections_rejected;
@@ -207,8 +212,9 @@ void count_rate_limited() { f().rate_limited.Increment(); }
 void count_rate_limiter_error(bool fail_open) {
   f().rate_limiter_errors.get({{"mode", fail_open ? "fail_open" : "fail_closed"}}).Increment();
 }
-void count_callback(std::string_view route, std::string_view result) {
+void observe_callback(std::string_view route, std::string_view result, double seconds) {
   f().callbacks.get({{"route", route}, {"result", result}}).Increment();
+  f().callback_duration.get({{"route", route}}, kLatency).Observe(seconds);
 }
 void count_undelivered_result() { f().undelivered.Increment(); }
 void set_open_connections(int n) { f().open_connections.Set(n); }

@@ -21,7 +21,8 @@ void count_judge0_retry(std::string_view reason);
 void set_breaker_state(int state);  // 0 closed, 1 open, 2 half-open
 void count_rate_limited();
 void count_rate_limiter_error(bool fail_open);
-void count_callback(std::string_view route, std::string_view result);
+// One Convex call (every attempt): counted by route and result, its duration by route.
+void observe_callback(std::string_view route, std::string_view result, double seconds);
 void count_undelivered_result();
 void set_open_connections(int n);
 void count_connection_rejected(std::string_view reason);  // cap_evicted_idle, cap_refused
