@@ -5,20 +5,12 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdexcept>
-#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 namespace judge0_lite::testing {
 
 using clock_type = std::chrono::steady_clock;
-
-std::string received_call::header(const std::string& name) const {
-  for (const auto& [k, v] : headers) {
-    if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
-  }
-  return {};
-}
 
 namespace {
 
@@ -116,16 +108,7 @@ void callback_receiver::handle(int fd) {
   std::size_t sp2 = request_line.find(' ', sp1 + 1);
   call.method = request_line.substr(0, sp1);
   call.target = request_line.substr(sp1 + 1, sp2 - sp1 - 1);
-  for (std::size_t start = line_end + 2; start < head_end;) {
-    std::size_t end = raw.find("\r\n", start);
-    std::string line = raw.substr(start, end - start);
-    std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::size_t v = line.find_first_not_of(' ', colon + 1);
-      call.headers.emplace_back(line.substr(0, colon), v == std::string::npos ? "" : line.substr(v));
-    }
-    start = end + 2;
-  }
+  call.headers = parse_header_lines(raw, head_end);
   call.body = raw.substr(head_end + 4, length);
   {
     std::lock_guard lock(mutex_);

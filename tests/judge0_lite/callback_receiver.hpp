@@ -12,16 +12,18 @@
 #include <utility>
 #include <vector>
 
+#include "judge0_lite_process.hpp"
+
 namespace judge0_lite::testing {
 
 struct received_call {
   std::string method;
   std::string target;
-  std::vector<std::pair<std::string, std::string>> headers;
+  header_pairs headers;
   std::string body;
   std::chrono::steady_clock::time_point at;
 
-  std::string header(const std::string& name) const;
+  std::string header(const std::string& name) const { return find_header(headers, name); }
 };
 
 class callback_receiver {

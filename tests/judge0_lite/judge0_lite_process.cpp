@@ -30,11 +30,27 @@ namespace judge0_lite::testing {
 namespace json = boost::json;
 using clock_type = std::chrono::steady_clock;
 
-std::string http_reply::header(const std::string& name) const {
+std::string find_header(const header_pairs& headers, const std::string& name) {
   for (const auto& [k, v] : headers) {
     if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
   }
   return {};
+}
+
+header_pairs parse_header_lines(const std::string& raw, std::size_t head_end) {
+  header_pairs out;
+  std::size_t line_start = raw.find("\r\n") + 2;
+  while (line_start < head_end) {
+    std::size_t line_end = raw.find("\r\n", line_start);
+    std::string line = raw.substr(line_start, line_end - line_start);
+    std::size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::size_t v = line.find_first_not_of(' ', colon + 1);
+      out.emplace_back(line.substr(0, colon), v == std::string::npos ? "" : line.substr(v));
+    }
+    line_start = line_end + 2;
+  }
+  return out;
 }
 
 json::value http_reply::json() const { return json::parse(body); }
@@ -114,17 +130,7 @@ http_reply http_call(std::uint16_t port, const std::string& method, const std::s
   std::size_t head_end = raw.find("\r\n\r\n");
   if (head_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0) return reply;
   reply.status = std::stoi(raw.substr(9, 3));
-  std::size_t line_start = raw.find("\r\n") + 2;
-  while (line_start < head_end) {
-    std::size_t line_end = raw.find("\r\n", line_start);
-    std::string line = raw.substr(line_start, line_end - line_start);
-    std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::size_t v = line.find_first_not_of(' ', colon + 1);
-      reply.headers.emplace_back(line.substr(0, colon), v == std::string::npos ? "" : line.substr(v));
-    }
-    line_start = line_end + 2;
-  }
+  reply.headers = parse_header_lines(raw, head_end);
   reply.body = raw.substr(head_end + 4);
   if (strcasecmp(reply.header("Transfer-Encoding").c_str(), "chunked") == 0) reply.body = decode_chunked(reply.body);
   return reply;

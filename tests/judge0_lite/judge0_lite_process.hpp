@@ -13,12 +13,20 @@
 
 namespace judge0_lite::testing {
 
+using header_pairs = std::vector<std::pair<std::string, std::string>>;
+
+// The "Name: value" lines of an HTTP head, from the line after the start line up to `head_end`
+// (where "\r\n\r\n" begins).
+header_pairs parse_header_lines(const std::string& raw, std::size_t head_end);
+// The first header of that name, any case; empty when absent.
+std::string find_header(const header_pairs& headers, const std::string& name);
+
 struct http_reply {
   int status = 0;  // 0: no answer (connection failed or timed out)
-  std::vector<std::pair<std::string, std::string>> headers;
+  header_pairs headers;
   std::string body;
 
-  std::string header(const std::string& name) const;
+  std::string header(const std::string& name) const { return find_header(headers, name); }
   boost::json::value json() const;  // throws when the body is not JSON
 };
 
