@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -29,11 +30,27 @@ namespace judge0_lite::testing {
 namespace json = boost::json;
 using clock_type = std::chrono::steady_clock;
 
-std::string http_reply::header(const std::string& name) const {
+std::string find_header(const header_pairs& headers, const std::string& name) {
   for (const auto& [k, v] : headers) {
     if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
   }
   return {};
+}
+
+header_pairs parse_header_lines(const std::string& raw, std::size_t head_end) {
+  header_pairs out;
+  std::size_t line_start = raw.find("\r\n") + 2;
+  while (line_start < head_end) {
+    std::size_t line_end = raw.find("\r\n", line_start);
+    std::string line = raw.substr(line_start, line_end - line_start);
+    std::size_t colon = line.find(':');
+    if (colon != std::string::npos) {
+      std::size_t v = line.find_first_not_of(' ', colon + 1);
+      out.emplace_back(line.substr(0, colon), v == std::string::npos ? "" : line.substr(v));
+    }
+    line_start = line_end + 2;
+  }
+  return out;
 }
 
 json::value http_reply::json() const { return json::parse(body); }
@@ -113,17 +130,7 @@ http_reply http_call(std::uint16_t port, const std::string& method, const std::s
   std::size_t head_end = raw.find("\r\n\r\n");
   if (head_end == std::string::npos || raw.compare(0, 9, "HTTP/1.1 ") != 0) return reply;
   reply.status = std::stoi(raw.substr(9, 3));
-  std::size_t line_start = raw.find("\r\n") + 2;
-  while (line_start < head_end) {
-    std::size_t line_end = raw.find("\r\n", line_start);
-    std::string line = raw.substr(line_start, line_end - line_start);
-    std::size_t colon = line.find(':');
-    if (colon != std::string::npos) {
-      std::size_t v = line.find_first_not_of(' ', colon + 1);
-      reply.headers.emplace_back(line.substr(0, colon), v == std::string::npos ? "" : line.substr(v));
-    }
-    line_start = line_end + 2;
-  }
+  reply.headers = parse_header_lines(raw, head_end);
   reply.body = raw.substr(head_end + 4);
   if (strcasecmp(reply.header("Transfer-Encoding").c_str(), "chunked") == 0) reply.body = decode_chunked(reply.body);
   return reply;
@@ -135,18 +142,51 @@ judge0_lite_process::judge0_lite_process(std::vector<std::string> args) {
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
   int out[2];
+  int err[2];
   if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe2(err, O_CLOEXEC) != 0) {
+    ::close(out[0]);
+    ::close(out[1]);
+    throw std::runtime_error("pipe failed");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
   int rc = posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   ::close(out[1]);
+  ::close(err[1]);
   if (rc != 0) {
     ::close(out[0]);
+    ::close(err[0]);
     throw std::runtime_error(std::string("cannot start judge0-lite: ") + std::strerror(rc));
   }
   stdout_fd_ = out[0];
+  stderr_fd_ = err[0];
+  // Ends when the child exits (its end of the pipe closes).
+  stderr_reader_ = std::thread([this] {
+    std::string line;
+    char buf[4096];
+    for (;;) {
+      ssize_t n = ::read(stderr_fd_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;
+      for (ssize_t i = 0; i < n; ++i) {
+        if (buf[i] != '\n') {
+          line += buf[i];
+          continue;
+        }
+        std::fprintf(stderr, "[judge0-lite] %s\n", line.c_str());
+        {
+          std::lock_guard lock(log_mutex_);
+          log_.push_back(std::move(line));
+        }
+        line.clear();
+        log_grew_.notify_all();
+      }
+    }
+  });
   auto read_start_line = [this] {
     std::string line;
     const auto deadline = clock_type::now() + std::chrono::seconds(20);
@@ -174,7 +214,9 @@ judge0_lite_process::judge0_lite_process(std::vector<std::string> args) {
     // No destructor runs for an object whose constructor throws: stop the child here.
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
+    stderr_reader_.join();
     ::close(stdout_fd_);
+    ::close(stderr_fd_);
     throw;
   }
 }
@@ -184,7 +226,34 @@ judge0_lite_process::~judge0_lite_process() {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, nullptr, 0);
   }
+  if (stderr_reader_.joinable()) stderr_reader_.join();
   if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  if (stderr_fd_ >= 0) ::close(stderr_fd_);
+}
+
+std::string judge0_lite_process::wait_for_log(const std::vector<std::string>& parts,
+                                              std::chrono::milliseconds timeout) const {
+  std::unique_lock lock(log_mutex_);
+  std::string found;
+  log_grew_.wait_for(lock, timeout, [&] {
+    for (const auto& line : log_) {
+      bool all = true;
+      for (const auto& p : parts) all = all && line.find(p) != std::string::npos;
+      if (all) {
+        found = line;
+        return true;
+      }
+    }
+    return false;
+  });
+  return found;
+}
+
+std::size_t judge0_lite_process::count_log(const std::string& part) const {
+  std::lock_guard lock(log_mutex_);
+  std::size_t n = 0;
+  for (const auto& line : log_) n += line.find(part) != std::string::npos ? 1 : 0;
+  return n;
 }
 
 int judge0_lite_process::terminate(std::chrono::milliseconds timeout) {

@@ -116,10 +116,30 @@ TEST(BuildSubmission, CompilerOptionsOnlyForCompiledLanguages) {
             R"({"compiler_options":["setting compiler options is only allowed for compiled languages"]})");
 }
 
-TEST(BuildSubmission, CallbacksAndAdditionalFilesAreDisabled) {
-  auto r = build(R"({"source_code":"x","language_id":71,"callback_url":"http://x","additional_files":"UEs="})");
-  EXPECT_EQ(r.errors.to_json(),
-            R"({"callback_url":["setting callback is not allowed"],"additional_files":["setting additional files is not allowed"]})");
+TEST(BuildSubmission, AdditionalFilesAreDisabled) {
+  auto r = build(R"({"source_code":"x","language_id":71,"additional_files":"UEs="})");
+  EXPECT_EQ(r.errors.to_json(), R"({"additional_files":["setting additional files is not allowed"]})");
+}
+
+TEST(BuildSubmission, CallbackUrlIsKeptWhenItIsAnHttpUrl) {
+  auto r = build(R"({"source_code":"x","language_id":71,"callback_url":"http://127.0.0.1:9/done?job=1"})");
+  ASSERT_TRUE(r.accepted) << r.errors.to_json();
+  EXPECT_EQ(r.accepted->callback_url, "http://127.0.0.1:9/done?job=1");
+  auto blank = build(R"({"source_code":"x","language_id":71,"callback_url":"  "})");
+  ASSERT_TRUE(blank.accepted);
+  EXPECT_FALSE(blank.accepted->callback_url);
+  auto absent = build(R"({"source_code":"x","language_id":71,"callback_url":null})");
+  ASSERT_TRUE(absent.accepted);
+  EXPECT_FALSE(absent.accepted->callback_url);
+}
+
+TEST(BuildSubmission, CallbackUrlThatCannotBeCalledIs422) {
+  for (const char* bad : {R"("not a url")", R"("https://127.0.0.1/cb")", R"("ftp://127.0.0.1/cb")", R"("http:///cb")",
+                          R"(12)"}) {
+    auto r = build(std::string(R"({"source_code":"x","language_id":71,"callback_url":)") + bad + "}");
+    EXPECT_FALSE(r.accepted) << bad;
+    EXPECT_EQ(r.errors.to_json(), R"({"callback_url":["must be an http:// URL"]})") << bad;
+  }
 }
 
 TEST(MergeParams, BodyWinsOverQueryAndFlagsMustBeTheStringTrue) {

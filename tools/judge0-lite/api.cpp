@@ -82,8 +82,14 @@ std::optional<int> parse_int(std::string_view s) {
 
 }  // namespace
 
-api::api(submission_store& store, judge_pool& pool, const language_table& languages, api_options options)
-    : store_(store), pool_(pool), languages_(languages), options_(std::move(options)) {}
+api::api(submission_store& store, submission_cache& cache, judge_pool& pool, callback_sender& callbacks,
+         const language_table& languages, api_options options)
+    : store_(store),
+      cache_(cache),
+      pool_(pool),
+      callbacks_(callbacks),
+      languages_(languages),
+      options_(std::move(options)) {}
 
 void api::handle(request req, const cx::http::responder_ptr& res) {
   response r;
@@ -217,10 +223,10 @@ response api::create_submission(const request& req, const cx::http::responder_pt
   s.created_at = std::chrono::system_clock::now();
   const std::string token = s.token;
 
-  judge_pool::completion on_done;
+  judge_pool::completion answer;
   if (wait) {
     cx::http::responder_ptr responder = *later;
-    on_done = [responder, selection, base64, &languages = languages_](const submission& done) {
+    answer = [responder, selection, base64, &languages = languages_](const submission& done) {
       auto rendered = serialize_submission(done, languages, selection, base64);
       if (!rendered) {
         responder->send(json_response(201, json::object{{"token", json::string(done.token)},
@@ -228,6 +234,17 @@ response api::create_submission(const request& req, const cx::http::responder_pt
         return;
       }
       responder->send(json_response(201, *rendered));
+    };
+  }
+  // Judge0 calls back from the job's `ensure`, before a wait=true answer is rendered.
+  judge_pool::completion on_done = answer;
+  if (s.callback_url) {
+    on_done = [answer = std::move(answer), url = *s.callback_url, &callbacks = callbacks_,
+               &languages = languages_](const submission& done) {
+      // The default fields, always base64: every attribute then renders, whatever its bytes.
+      auto body = serialize_submission(done, languages, select_fields(std::nullopt), true);
+      if (body) callbacks.send(done.token, url, json::serialize(*body));
+      if (answer) answer(done);
     };
   }
   switch (pool_.submit(std::move(s), std::move(on_done))) {
@@ -244,7 +261,7 @@ response api::show_submission(const request& req, const std::string& token) {
   field_selection selection = select_fields(find_param(query, "fields"));
   if (!selection.invalid.empty()) return json_response(400, invalid_fields_error(selection));
   const bool base64 = find_param(query, "base64_encoded") == std::optional<std::string>("true");
-  auto s = store_.get(token);
+  auto s = cache_.fetch(token, [this](const std::string& t) { return store_.get(t); });
   if (!s) return rails_error(req, 404, "Not Found");
   auto rendered = serialize_submission(*s, languages_, selection, base64);
   if (!rendered) return error_response(400, utf8_error_single);

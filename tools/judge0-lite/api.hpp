@@ -4,10 +4,12 @@
 #include <string>
 #include <vector>
 
+#include "callback_sender.hpp"
 #include "http/message.hpp"
 #include "http/server.hpp"
 #include "judge_pool.hpp"
 #include "languages.hpp"
+#include "submission_cache.hpp"
 #include "submission_store.hpp"
 
 namespace judge0_lite {
@@ -20,7 +22,8 @@ struct api_options {
 
 class api {
  public:
-  api(submission_store& store, judge_pool& pool, const language_table& languages, api_options options);
+  api(submission_store& store, submission_cache& cache, judge_pool& pool, callback_sender& callbacks,
+      const language_table& languages, api_options options);
 
   // Called on an HTTP I/O thread. Never blocks: POST with wait=true answers from the worker
   // thread that finishes the submission.
@@ -36,7 +39,9 @@ class api {
   cx::http::response route(const cx::http::request& req, const cx::http::responder_ptr* later);
 
   submission_store& store_;
+  submission_cache& cache_;
   judge_pool& pool_;
+  callback_sender& callbacks_;
   const language_table& languages_;
   api_options options_;
 };

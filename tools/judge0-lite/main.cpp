@@ -1,38 +1,35 @@
-// judge0-lite: wires options → languages → store → worker pool → HTTP routes, then waits for
-// SIGINT/SIGTERM.
+// judge0-lite: wires options → languages → store, GET cache, callbacks → worker pool → HTTP
+// routes, then waits for SIGINT/SIGTERM.
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
+#include <optional>
 #include <pthread.h>
 #include <pwd.h>
 #include <thread>
 #include <unistd.h>
 
 #include "api.hpp"
+#include "callback_sender.hpp"
 #include "http/io_runtime.hpp"
 #include "http/server.hpp"
 #include "judge_pool.hpp"
 #include "languages.hpp"
+#include "log_line.hpp"
 #include "options.hpp"
+#include "submission_cache.hpp"
 #include "submission_store.hpp"
 
 namespace json = boost::json;
 using namespace judge0_lite;
 
 namespace {
-
-void print_line(std::FILE* to, const json::object& o) {
-  std::string line = json::serialize(o);
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), to);
-  std::fflush(to);
-}
 
 identity unprivileged_user() {
   identity who;  // 65534:65534 unless the system says otherwise
@@ -46,7 +43,11 @@ identity unprivileged_user() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc));
+  auto parsed = parse_options(std::vector<std::string>(argv + 1, argv + argc),
+                              [](const std::string& name) -> std::optional<std::string> {
+                                const char* v = std::getenv(name.c_str());
+                                return v ? std::optional<std::string>(v) : std::nullopt;
+                              });
   if (!parsed.value) {
     std::fprintf(stderr, "judge0-lite: %s\n\n%s", parsed.error.c_str(), usage_text().c_str());
     return 2;
@@ -79,8 +80,10 @@ int main(int argc, char** argv) {
 
   const language_table languages = language_table::detect(env.search_path, env.run_as);
   submission_store store(opts.max_stored);
+  submission_cache cache(opts.submission_cache_duration);
+  callback_sender callbacks(callback_sender::settings{opts.callbacks_max_tries, opts.callbacks_timeout});
   judge_pool pool(store, languages, env, workers, opts.max_queue, opts.uid_base);
-  api routes(store, pool, languages, api_options{opts.auth_tokens});
+  api routes(store, cache, pool, callbacks, languages, api_options{opts.auth_tokens});
 
   cx::http::io_runtime io;
   cx::http::server_options server_opts;
@@ -115,6 +118,9 @@ int main(int argc, char** argv) {
                           {"judge0_version", "1.13.1"},
                           {"workers", workers},
                           {"max_queue", opts.max_queue},
+                          {"submission_cache_duration_ms", opts.submission_cache_duration.count()},
+                          {"callbacks_max_tries", opts.callbacks_max_tries},
+                          {"callbacks_timeout_ms", opts.callbacks_timeout.count()},
                           {"auth", !opts.auth_tokens.empty()},
                           {"run_as", json::string(run_as)},
                           {"languages", std::move(ids)}});
@@ -123,9 +129,10 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &sig);
   print_line(stdout, json::object{{"msg", "stopping"}, {"signal", sig}});
   server->close();
-  pool.stop();  // kills running programs, answers waiting requests
-  // Those answers were posted to the I/O thread; give it a moment to write them out.
+  pool.stop();  // kills running programs, answers waiting requests, sends their callbacks
+  // Those answers and callbacks were posted to I/O threads; give them a moment to go out.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  callbacks.stop();
   io.stop();
   server.reset();
   return 0;

@@ -1,7 +1,9 @@
 #include "options.hpp"
 
 #include <charconv>
+#include <cmath>
 #include <sstream>
+#include <utility>
 
 namespace judge0_lite {
 namespace {
@@ -15,11 +17,28 @@ bool parse_unsigned(const std::string& text, T max, T& out) {
   return true;
 }
 
+// Judge0 reads these durations as (fractional) seconds: "1", "0.5".
+bool parse_seconds(const std::string& text, double min, double max, std::chrono::milliseconds& out) {
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v) || v < min || v > max) return false;
+  out = std::chrono::milliseconds(std::llround(v * 1000));
+  return true;
+}
+
+// The Judge0 variables, each the default of the flag named beside it.
+constexpr std::pair<const char*, const char*> judge0_variables[] = {
+    {"SUBMISSION_CACHE_DURATION", "--submission-cache-duration"},
+    {"CALLBACKS_MAX_TRIES", "--callbacks-max-tries"},
+    {"CALLBACKS_TIMEOUT", "--callbacks-timeout"},
+};
+
 }  // namespace
 
 std::string usage_text() {
   return "usage: judge0-lite --port N [--workers K] [--auth-token T]... [--max-queue N]\n"
          "                   [--max-stored N] [--work-dir DIR] [--search-path P] [--uid-base UID]\n"
+         "                   [--submission-cache-duration S] [--callbacks-max-tries N] [--callbacks-timeout S]\n"
          "\n"
          "A Judge0 CE 1.13.1-compatible runner for local development. It is NOT a sandbox:\n"
          "it binds 127.0.0.1 only and limits programs with rlimits, a process group, a wall clock\n"
@@ -32,13 +51,25 @@ std::string usage_text() {
          "  --max-stored N   submissions kept in memory, oldest finished dropped (default 10000)\n"
          "  --work-dir DIR   where per-submission temporary directories go (default /tmp)\n"
          "  --search-path P  where toolchains are looked up (default /usr/local/bin:/usr/bin:/bin)\n"
-         "  --uid-base UID   as root, worker i runs programs as UID+i instead of nobody\n";
+         "  --uid-base UID   as root, worker i runs programs as UID+i instead of nobody\n"
+         "  --submission-cache-duration S  seconds a GET /submissions/{token} answer is cached,\n"
+         "                   as Judge0's Rails.cache (default 1; 0 disables; env SUBMISSION_CACHE_DURATION)\n"
+         "  --callbacks-max-tries N  PUT attempts per callback_url (default 3; env CALLBACKS_MAX_TRIES)\n"
+         "  --callbacks-timeout S    seconds per attempt (default 5; env CALLBACKS_TIMEOUT)\n";
 }
 
-parsed_options parse_options(const std::vector<std::string>& args) {
+parsed_options parse_options(const std::vector<std::string>& given, const env_lookup& env) {
   parsed_options out;
   options o;
   bool have_port = false;
+  // Environment first, so that a flag given on the command line wins.
+  std::vector<std::string> args;
+  for (const auto& [variable, flag] : judge0_variables) {
+    if (auto value = env ? env(variable) : std::nullopt; value && !value->empty()) {
+      args.insert(args.end(), {flag, *value});
+    }
+  }
+  args.insert(args.end(), given.begin(), given.end());
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
@@ -90,6 +121,21 @@ parsed_options parse_options(const std::vector<std::string>& args) {
         return out;
       }
       o.uid_base = uid;
+    } else if (a == "--submission-cache-duration") {
+      if (!parse_seconds(v, 0, 3600, o.submission_cache_duration)) {
+        out.error = "--submission-cache-duration (SUBMISSION_CACHE_DURATION) must be 0..3600 seconds";
+        return out;
+      }
+    } else if (a == "--callbacks-max-tries") {
+      if (!parse_unsigned<int>(v, 100, o.callbacks_max_tries) || o.callbacks_max_tries < 1) {
+        out.error = "--callbacks-max-tries (CALLBACKS_MAX_TRIES) must be 1..100";
+        return out;
+      }
+    } else if (a == "--callbacks-timeout") {
+      if (!parse_seconds(v, 0.001, 600, o.callbacks_timeout) || o.callbacks_timeout.count() < 1) {
+        out.error = "--callbacks-timeout (CALLBACKS_TIMEOUT) must be 0.001..600 seconds";
+        return out;
+      }
     } else {
       out.error = "unknown option " + a;
       return out;

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -19,6 +21,10 @@ struct options {
   std::string work_dir = "/tmp";
   std::string search_path;  // empty: default_search_path
   std::optional<uid_t> uid_base;
+  // Judge0's SUBMISSION_CACHE_DURATION, CALLBACKS_MAX_TRIES and CALLBACKS_TIMEOUT.
+  std::chrono::milliseconds submission_cache_duration{1000};  // 0: GET is never cached
+  int callbacks_max_tries = 3;
+  std::chrono::milliseconds callbacks_timeout{5000};
   bool help = false;
 };
 
@@ -27,7 +33,12 @@ struct parsed_options {
   std::string error;  // set when value is empty
 };
 
-parsed_options parse_options(const std::vector<std::string>& args);
+// Looks up an environment variable; nullopt when unset.
+using env_lookup = std::function<std::optional<std::string>(const std::string&)>;
+
+// The Judge0 variables SUBMISSION_CACHE_DURATION, CALLBACKS_MAX_TRIES and CALLBACKS_TIMEOUT are
+// read through `env` and give defaults that the matching flags override.
+parsed_options parse_options(const std::vector<std::string>& args, const env_lookup& env = {});
 std::string usage_text();
 
 }  // namespace judge0_lite

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "base64.hpp"
+#include "http/url.hpp"
 
 namespace judge0_lite {
 
@@ -260,10 +261,17 @@ submission_request build_submission(const json::object& p, bool base64_encoded, 
   if (lang != nullptr && s.compiler_options && !blank(*s.compiler_options) && !lang->compiled()) {
     errors.add("compiler_options", "setting compiler options is only allowed for compiled languages");
   }
-  // judge0-lite is configured like a Judge0 with callbacks and additional files disabled.
+  // Judge0 stores any string and fails at delivery time, silently; judge0-lite refuses at once
+  // what it could never deliver (it has no https client for callbacks).
   if (auto cb = string_param(p, "callback_url"); cb && !blank(*cb)) {
-    errors.add("callback_url", "setting callback is not allowed");
+    auto url = cx::http::parse_url(*cb);
+    if (!url || url->tls) {
+      errors.add("callback_url", "must be an http:// URL");
+    } else {
+      s.callback_url = std::move(cb);
+    }
   }
+  // judge0-lite is configured like a Judge0 with additional files disabled.
   if (auto files = string_param(p, "additional_files"); files && !blank(*files)) {
     errors.add("additional_files", "setting additional files is not allowed");
   }
