@@ -77,7 +77,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     if (resolving) return waiting.push_back(p);
     if (steady::now() < retry_at) {
       p->complete({std::nullopt, "redis unavailable: " + last_error});
-      return release(p);
+      return delete p;
     }
     waiting.push_back(p);
     connect();
@@ -127,11 +127,11 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     auto queued = std::move(waiting);
     waiting.clear();
     for (auto* p : queued) {
-      if (p->completed) release(p);
+      if (p->completed) delete p;
       else if (ac) send(p);
       else {
         p->complete({std::nullopt, "redis unavailable: " + last_error});
-        release(p);
+        delete p;
       }
     }
   }
@@ -155,7 +155,7 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     if (redisAsyncCommandArgv(ac, &impl::on_reply, p, static_cast<int>(argv.size()), argv.data(), lens.data()) !=
         REDIS_OK) {
       p->complete({std::nullopt, "redis unavailable: command refused"});
-      release(p);
+      delete p;
     }
   }
 
@@ -166,15 +166,13 @@ struct client::impl : std::enable_shared_from_this<client::impl> {
     delete p;
   }
 
-  static void release(pending* p) { delete p; }
-
   void fail_waiting(const std::string& why) {
     note_down(why);
     auto queued = std::move(waiting);
     waiting.clear();
     for (auto* p : queued) {
       p->complete({std::nullopt, "redis unavailable: " + why});
-      release(p);
+      delete p;
     }
   }
 
