@@ -122,6 +122,8 @@ void mock_judge0::start_callbacks() {
     todo.swap(queued_callbacks_);
     f = callback_faults_;
   }
+  // Delayed answers call this from a worker that the destructor may be joining under workers_mutex_.
+  if (todo.empty()) return;
   std::lock_guard<std::mutex> workers_lock(workers_mutex_);
   for (auto& cb : todo) {
     workers_.push_back(std::thread([this, cb = std::move(cb), f]() {
