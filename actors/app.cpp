@@ -5,6 +5,7 @@
 #include "actors/circuit_breaker.hpp"
 #include "actors/convex_callback.hpp"
 #include "actors/front.hpp"
+#include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_pool.hpp"
 #include "actors/policy/auth.hpp"
 #include "actors/policy/routing.hpp"
@@ -13,6 +14,7 @@
 #include "actors/shutdown_coordinator.hpp"
 #include "actors/supervisor.hpp"
 #include "http/client.hpp"
+#include "http/log.hpp"
 #include "http/redis_client.hpp"
 #include "http/server.hpp"
 #include "messages/atoms.hpp"
@@ -56,16 +58,27 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   server_ = std::make_unique<http::server>(io, opts, [front](http::request req, http::responder_ptr reply) {
     caf::anon_send(front, incoming_request{std::move(req), std::move(reply), std::chrono::steady_clock::now()});
   });
+  if (cfg->judge0_callbacks) {
+    http::server_options cb;
+    cb.bind_address = cfg->bind_address;
+    cb.port = cfg->judge0_callback_port;
+    cb.max_body_bytes = 16 << 20;  // Judge0 sends the program's whole output back
+    callback_server_ = std::make_unique<http::server>(io, cb, judge0_callback_handler(pool_));
+    log::info("judge0 callback listener", {{"port", callback_server_->port()}});
+  }
 }
 
 app::~app() { stop(); }
 
 std::uint16_t app::port() const { return server_->port(); }
 
+std::uint16_t app::callback_port() const { return callback_server_ ? callback_server_->port() : 0; }
+
 void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
 
 void app::stop() {
   if (server_) server_->close();
+  if (callback_server_) callback_server_->close();
   for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_, &breaker_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;

@@ -29,6 +29,8 @@ class app {
   ~app();
 
   std::uint16_t port() const;
+  // The Judge0 callback listener's port; 0 with JUDGE0_CALLBACKS=off.
+  std::uint16_t callback_port() const;
   // First signal: begin the graceful drain.
   void begin_shutdown();
   // Stop listening and end every long-lived actor.
@@ -38,6 +40,7 @@ class app {
   std::unique_ptr<http::client> client_;
   std::unique_ptr<http::server> server_;
   std::unique_ptr<redis::client> redis_;  // with RATE_LIMIT_BACKEND=redis
+  std::unique_ptr<http::server> callback_server_;  // Judge0's PUTs; never behind the front's auth
   caf::actor breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "actors/http_caller.hpp"
 #include "actors/policy/backoff.hpp"
+#include "actors/policy/poll_timing.hpp"
 #include "actors/policy/verdict.hpp"
 #include "actors/send_later.hpp"
 #include "http/log.hpp"
@@ -39,6 +40,10 @@ struct client_state {
   int internal_error_retries = 0;
   std::uint64_t generation = 0;  // ignores timers and answers of a finished job
   steady::time_point call_started;
+  steady::time_point created;           // when the create's answer arrived
+  milliseconds still_running_at{0};     // the latest poll, from `created`, that found the job not done
+  caf::actor_addr pool;                 // hears how long the finished job ran, for the next first poll
+  std::optional<std::string> early_callback;  // came before the create's answer named the token
   std::mt19937_64 rng{std::random_device{}()};
 };
 
@@ -61,9 +66,12 @@ bool current(client_state* st, std::uint64_t gen) { return st->job && gen == st-
 
 void finish(client_state* st, judge0_outcome o) {
   if (!st->job) return;
+  if (auto pool = caf::actor_cast<caf::actor>(st->pool); pool && !o.failure)
+    caf::anon_send(pool, ran_for_atom::value, st->still_running_at.count());
   st->rp.deliver(std::move(o));
   st->job.reset();
   st->token.clear();
+  st->early_callback.reset();
   ++st->generation;
 }
 
@@ -110,7 +118,7 @@ void call_judge0(client_state* st, http::client_request req, http_caller::contin
   st->http.call(st->self, std::move(req), std::move(k));
 }
 
-void schedule_poll(client_state* st, std::uint64_t gen);
+void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval);
 void submit(client_state* st, std::uint64_t gen);
 
 void note_retry(client_state* st, const char* reason) {
@@ -118,30 +126,52 @@ void note_retry(client_state* st, const char* reason) {
   log::warn("judge0 retry", {{"submission_id", st->job->submission_id}, {"reason", reason}});
 }
 
-void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_response& res) {
-  if (!current(st, gen)) return;
-  observe(st, "poll", res, false);
-  bool transient = !res.ok() || res.status >= 500;
-  if (transient && ++st->poll_failures < kMaxPollFailures) return schedule_poll(st, gen);
-  if (!res.ok() || res.status < 200 || res.status >= 300) return fail(st, describe_http_failure("poll", res));
-  st->poll_failures = 0;
-  auto outcome = parse_judge0_submission(res.body);
-  // Status 13 is nearly always Judge0's infrastructure, not the program: the testcase runs again.
+// A terminal answer, from a poll or a callback: the outcome, or a re-run of a status 13 (nearly
+// always Judge0's infrastructure, not the program). The re-run is a new generation, so a poll or
+// timer of the old token is ignored.
+void settle(client_state* st, judge0_outcome outcome) {
   if (!outcome.failure && rerun_internal_error(outcome.status_id, st->internal_error_retries,
                                                st->cfg->judge0_internal_error_retries)) {
     ++st->internal_error_retries;
     note_retry(st, "internal_error");
     st->token.clear();
-    return submit(st, gen);
+    st->early_callback.reset();
+    return submit(st, ++st->generation);
   }
-  if (outcome.failure || is_terminal_status(outcome.status_id)) return finish(st, std::move(outcome));
-  schedule_poll(st, gen);
+  finish(st, std::move(outcome));
 }
 
-// The next poll, one interval from now. The io thread's timer sends it straight away, so the
+// A callback body with the job's token and a terminal status settles the job like a poll answer.
+void on_callback(client_state* st, const std::string& body) {
+  auto token = parse_judge0_token(body);
+  auto outcome = parse_judge0_submission(body);
+  if (!token || *token != st->token || outcome.failure || !is_terminal_status(outcome.status_id))
+    return metrics::count_judge0_callback("invalid");
+  metrics::count_judge0_callback("accepted");
+  settle(st, std::move(outcome));
+}
+
+void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_response& res) {
+  if (!current(st, gen)) return;
+  observe(st, "poll", res, false);
+  auto interval = effective_poll_interval(st->cfg->judge0_poll_interval, st->cfg->judge0_min_poll_interval);
+  bool transient = !res.ok() || res.status >= 500;
+  if (transient && ++st->poll_failures < kMaxPollFailures) return schedule_poll(st, gen, interval);
+  if (!res.ok() || res.status < 200 || res.status >= 300) return fail(st, describe_http_failure("poll", res));
+  st->poll_failures = 0;
+  auto outcome = parse_judge0_submission(res.body);
+  if (outcome.failure || is_terminal_status(outcome.status_id)) return settle(st, std::move(outcome));
+  st->still_running_at = std::chrono::duration_cast<milliseconds>(st->call_started - st->created);
+  schedule_poll(st, gen, interval);
+}
+
+// The next poll, `interval` from now. The io thread's timer sends it straight away, so the
 // actor only hears the answer. Near the deadline a poll_atom comes back instead, to fail there.
-void schedule_poll(client_state* st, std::uint64_t gen) {
-  auto interval = st->cfg->judge0_poll_interval;
+// With callbacks on, only the slow fallback poll runs, sent by the actor so that a job settled by
+// its callback costs no further call.
+void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval) {
+  if (st->cfg->judge0_callbacks)
+    return send_later(st->http.io(), st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
   if (remaining(st) <= interval) return send_later(st->http.io(), st->self, interval, poll_atom::value, gen);
   auto req = poll_request(st);
   req.timeout = call_timeout(st, interval);
@@ -174,14 +204,22 @@ void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_re
   auto token = parse_judge0_token(res.body);
   if (!token) return fail(st, "Judge0 submit answer has no token");
   st->token = *token;
-  schedule_poll(st, gen);
+  st->created = steady::now();
+  st->still_running_at = milliseconds(0);
+  if (st->early_callback) {
+    auto body = std::move(*st->early_callback);
+    st->early_callback.reset();
+    on_callback(st, body);
+    if (!current(st, gen)) return;
+  }
+  schedule_poll(st, gen, st->job->first_poll_delay);
 }
 
 // POST the job's submission. Runs once the breaker allowed the call.
 void post_submission(client_state* st, std::uint64_t gen) {
   auto req = base_request(st, "POST", "/submissions?base64_encoded=true&wait=false");
   req.headers.push_back({"Content-Type", "application/json"});
-  req.body = judge0_submit_body(st->job->run);
+  req.body = judge0_submit_body(st->job->run, st->job->callback_url);
   call_judge0(st, std::move(req), [st, gen](http::client_response& res) { on_submit_answer(st, gen, res); });
 }
 
@@ -211,11 +249,12 @@ void poll_now(client_state* st, std::uint64_t gen) {
 }  // namespace
 
 caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, http::client* client,
-                            breaker_handle breaker) {
+                            breaker_handle breaker, caf::actor_addr pool) {
   // The behavior owns the state; continuations kept in it (pending calls) hold a plain pointer.
   auto owner = std::make_shared<client_state>(self, *client);
   owner->cfg = std::move(cfg);
   owner->breaker = std::move(breaker);
+  owner->pool = std::move(pool);
   client_state* st = owner.get();
   return {
       [self, owner](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
@@ -237,6 +276,14 @@ caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const 
       },
       [st](submit_atom, std::uint64_t gen) { submit(st, gen); },
       [st](poll_atom, std::uint64_t gen) { poll_now(st, gen); },
+      [st](callback_atom, const std::string& key, const std::string& body) {
+        if (!st->job || key != st->job->callback_key) return metrics::count_judge0_callback("late");
+        if (st->token.empty()) {  // the create's answer is still on its way
+          st->early_callback = body;
+          return;
+        }
+        on_callback(st, body);
+      },
       [st](http_done_atom, std::uint64_t id, http::client_response& res) { st->http.complete(id, res); },
   };
 }

@@ -6,9 +6,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_client.hpp"
+#include "actors/policy/signing.hpp"
+#include "actors/random_hex.hpp"
+#include "actors/policy/poll_timing.hpp"
 #include "http/client.hpp"
+#include "http/json_errors.hpp"
 #include "http/log.hpp"
+#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 
@@ -20,6 +26,17 @@ struct waiting_job {
   caf::response_promise rp;
 };
 
+// A job in flight that Judge0 may call back: the secret in its URL and the client running it.
+struct callback_entry {
+  std::string secret;
+  caf::actor client;
+};
+
+struct busy_job {
+  caf::response_promise rp;
+  std::string callback_key;  // empty with callbacks off
+};
+
 struct pool_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   pool_state() = default;
@@ -27,8 +44,10 @@ struct pool_state {
   http::client* client = nullptr;
   breaker_handle breaker;
   std::vector<caf::actor> idle;
-  std::unordered_map<caf::actor_addr, caf::response_promise> busy;  // client -> its job's caller
+  std::unordered_map<caf::actor_addr, busy_job> busy;  // client -> its job's caller
+  std::unordered_map<std::string, callback_entry> callbacks;  // callback key -> entry, jobs in flight
   std::deque<waiting_job> waiting;
+  recent_job_times recent;  // sets each job's first poll
   static constexpr const char* name = "judge0_pool";
 };
 
@@ -44,7 +63,8 @@ judge0_outcome failed(std::string why) {
 bool answer_job_of(pool_actor* self, const caf::actor_addr& client, judge0_outcome o) {
   auto it = self->state.busy.find(client);
   if (it == self->state.busy.end()) return false;
-  it->second.deliver(std::move(o));
+  it->second.rp.deliver(std::move(o));
+  self->state.callbacks.erase(it->second.callback_key);
   self->state.busy.erase(it);
   return true;
 }
@@ -61,7 +81,17 @@ void dispatch(pool_actor* self) {
     }
     auto client = st.idle.back();
     st.idle.pop_back();
-    st.busy.emplace(client.address(), std::move(w.rp));
+    if (st.cfg->judge0_callbacks) {
+      // 64 random bits name the job (Judge0's token is unknown until the create answers); 128
+      // more are the secret that proves a PUT comes from the Judge0 we handed the URL to.
+      do w.job.callback_key = random_hex(8);
+      while (st.callbacks.count(w.job.callback_key));
+      auto secret = random_hex(16);
+      w.job.callback_url = st.cfg->judge0_callback_base_url + callback_path_for(w.job.callback_key, secret);
+      st.callbacks.emplace(w.job.callback_key, callback_entry{std::move(secret), client});
+    }
+    st.busy.emplace(client.address(), busy_job{std::move(w.rp), w.job.callback_key});
+    w.job.first_poll_delay = st.recent.first_poll_delay(st.cfg->judge0_poll_interval, st.cfg->judge0_min_poll_interval);
     // No request timeout: a client always answers before the job's deadline, and one that dies
     // is caught by the exit handler (clients are linked).
     self->request(client, caf::infinite, run_atom::value, std::move(w.job))
@@ -84,17 +114,18 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
   st.client = client;
   st.breaker = breaker;
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
-    st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, client, breaker));
+    st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, client, breaker, self->address()));
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& s = self->state;
     if (em.source != self->address()) {  // a client ended: fail its job, replace it
       answer_job_of(self, em.source, failed("Judge0 client stopped: " + self->system().render(em.reason)));
       std::erase_if(s.idle, [&](const caf::actor& c) { return c.address() == em.source; });
-      s.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker));
+      s.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker, self->address()));
       return dispatch(self);
     }
-    for (auto& kv : s.busy) kv.second.deliver(failed("service shutting down"));
+    for (auto& kv : s.busy) kv.second.rp.deliver(failed("service shutting down"));
     s.busy.clear();
+    s.callbacks.clear();
     for (auto& w : self->state.waiting) w.rp.deliver(failed("service shutting down"));
     self->state.waiting.clear();
     self->quit(em.reason);
@@ -105,6 +136,23 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
         self->state.waiting.push_back({std::move(job), rp});
         dispatch(self);
         return rp;
+      },
+      // Unknown or forged: 404 and nothing changes. A good one is answered at once (Judge0's worker
+      // waits for it) and its client judges the body.
+      [self](judge0_callback& cb) {
+        auto it = self->state.callbacks.find(cb.job);
+        const char* refused = it == self->state.callbacks.end()                       ? "unknown"
+                              : !constant_time_equals(it->second.secret, cb.secret) ? "bad_secret"
+                                                                                    : nullptr;
+        if (refused) {
+          metrics::count_judge0_callback(refused);
+          return cb.reply->send(http::error_response(404, "Not found"));
+        }
+        cb.reply->send(http::response::json(200, R"({"status":"ok"})"));
+        self->send(it->second.client, callback_atom::value, cb.job, std::move(cb.body));
+      },
+      [self](ran_for_atom, std::int64_t still_running_ms) {
+        self->state.recent.add(std::chrono::milliseconds(still_running_ms));
       },
   };
 }

@@ -117,6 +117,13 @@ config_result parse_config(const env_lookup& env) {
     c.judge0_max_wall_time_limit = static_cast<int>(r.integer("JUDGE0_MAX_WALL_TIME_LIMIT", 20, 1, 3600));
     c.judge0_max_memory_limit_kb =
         static_cast<int>(r.integer("JUDGE0_MAX_MEMORY_LIMIT_KB", 512000, 2048, 64 * 1024 * 1024));
+    c.judge0_min_poll_interval = r.ms("JUDGE0_MIN_POLL_INTERVAL_MS", millis{1000}, 0, 60000);
+    auto callbacks = r.text("JUDGE0_CALLBACKS", "off");
+    if (callbacks != "off" && callbacks != "on") reader::fail("JUDGE0_CALLBACKS", callbacks, "\"off\" or \"on\"");
+    c.judge0_callbacks = callbacks == "on";
+    c.judge0_callback_port = static_cast<std::uint16_t>(r.integer("JUDGE0_CALLBACK_PORT", 4002, 0, 65535));
+    c.judge0_callback_base_url = r.url("JUDGE0_CALLBACK_BASE_URL", "", c.judge0_callbacks);
+    c.judge0_callback_fallback_poll = r.ms("JUDGE0_CALLBACK_FALLBACK_POLL_MS", millis{5000}, 1, kMaxMs);
     c.convex_site_url = r.url("CONVEX_SITE_URL", "", true);
     c.convex_timeout = r.ms("CONVEX_TIMEOUT_MS", millis{5000}, 1, kMaxMs);
     c.convex_health_path = r.text("CONVEX_HEALTH_PATH", "/");
@@ -244,6 +251,11 @@ std::string describe_config(const config& c) {
       {"JUDGE0_MAX_CPU_TIME_LIMIT", c.judge0_max_cpu_time_limit},
       {"JUDGE0_MAX_WALL_TIME_LIMIT", c.judge0_max_wall_time_limit},
       {"JUDGE0_MAX_MEMORY_LIMIT_KB", c.judge0_max_memory_limit_kb},
+      {"JUDGE0_MIN_POLL_INTERVAL_MS", c.judge0_min_poll_interval.count()},
+      {"JUDGE0_CALLBACKS", c.judge0_callbacks ? "on" : "off"},
+      {"JUDGE0_CALLBACK_PORT", c.judge0_callback_port},
+      {"JUDGE0_CALLBACK_BASE_URL", log::mask_url_userinfo(c.judge0_callback_base_url)},
+      {"JUDGE0_CALLBACK_FALLBACK_POLL_MS", c.judge0_callback_fallback_poll.count()},
       {"CONVEX_SITE_URL", log::mask_url_userinfo(c.convex_site_url)},
       {"CONVEX_TIMEOUT_MS", c.convex_timeout.count()},
       {"CONVEX_HEALTH_PATH", c.convex_health_path},

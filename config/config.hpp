@@ -41,6 +41,15 @@ struct config {
   int judge0_max_cpu_time_limit = 15;
   int judge0_max_wall_time_limit = 20;
   int judge0_max_memory_limit_kb = 512000;
+  // Judge0 caches GET /submissions/{token} for 1 s: no poll of a token comes sooner than this
+  // after its previous poll. 0 keeps JUDGE0_POLL_INTERVAL_MS alone.
+  millis judge0_min_poll_interval{1000};
+  // Callback mode: Judge0 PUTs the finished submission to JUDGE0_CALLBACK_BASE_URL on a
+  // second listener; the slow fallback poll covers a lost callback.
+  bool judge0_callbacks = false;
+  std::uint16_t judge0_callback_port = 4002;  // 0 picks a free port
+  std::string judge0_callback_base_url;
+  millis judge0_callback_fallback_poll{5000};
 
   std::string convex_site_url;
   millis convex_timeout{5000};

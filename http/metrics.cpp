@@ -96,6 +96,10 @@ struct families {
                            .Name("code_exec_judge0_retries_total")
                            .Help("Judge0 creates and testcases tried again, by reason")
                            .Register(r)),
+        judge0_callbacks(prometheus::BuildCounter()
+                             .Name("code_exec_judge0_callbacks_total")
+                             .Help("Judge0 callback PUTs, by result")
+                             .Register(r)),
         breaker(prometheus::BuildGauge()
                     .Name("code_exec_circuit_breaker_state")
                     .Help("Judge0 circuit breaker: 0 closed, 1 open, 2 half-open")
@@ -152,6 +156,7 @@ struct families {
   series_cache<prometheus::Counter> judge0_requests;
   series_cache<prometheus::Histogram> judge0_duration;
   series_cache<prometheus::Counter> judge0_retries;
+  series_cache<prometheus::Counter> judge0_callbacks;
   prometheus::Gauge& breaker;
   prometheus::Counter& rate_limited;
   series_cache<prometheus::Counter> rate_limiter_errors;
@@ -206,6 +211,9 @@ void observe_judge0(std::string_view op, std::string_view result, double seconds
 }
 
 void count_judge0_retry(std::string_view reason) { f().judge0_retries.get({{"reason", reason}}).Increment(); }
+void count_judge0_callback(std::string_view result) {
+  f().judge0_callbacks.get({{"result", result}}).Increment();
+}
 
 void set_breaker_state(int state) { f().breaker.Set(state); }
 void count_rate_limited() { f().rate_limited.Increment(); }

@@ -18,6 +18,8 @@ void observe_http(std::string_view route, int code, double seconds);
 void observe_judge0(std::string_view op, std::string_view result, double seconds);
 // A Judge0 call or testcase tried again: "create_not_sent", "internal_error".
 void count_judge0_retry(std::string_view reason);
+// A Judge0 callback PUT: "accepted", "invalid", "late", "unknown", "bad_secret".
+void count_judge0_callback(std::string_view result);
 void set_breaker_state(int state);  // 0 closed, 1 open, 2 half-open
 void count_rate_limited();
 void count_rate_limiter_error(bool fail_open);

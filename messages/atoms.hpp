@@ -15,6 +15,8 @@ using record_atom = caf::atom_constant<caf::atom("record")>;
 using run_atom = caf::atom_constant<caf::atom("run")>;
 using poll_atom = caf::atom_constant<caf::atom("poll")>;
 using submit_atom = caf::atom_constant<caf::atom("submit")>;
+using ran_for_atom = caf::atom_constant<caf::atom("ranfor")>;
+using callback_atom = caf::atom_constant<caf::atom("j0callbk")>;
 // convex
 using running_atom = caf::atom_constant<caf::atom("running")>;
 using fetch_atom = caf::atom_constant<caf::atom("fetch")>;

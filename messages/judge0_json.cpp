@@ -21,7 +21,7 @@ std::string crlf_to_lf(std::string_view s) {
 
 }  // namespace
 
-std::string judge0_submit_body(const judge0_run& run) {
+std::string judge0_submit_body(const judge0_run& run, std::string_view callback_url) {
   boost::json::object o{
       {"source_code", base64_encode(crlf_to_lf(run.source_code))},
       {"stdin", base64_encode(crlf_to_lf(run.stdin_text))},
@@ -30,6 +30,7 @@ std::string judge0_submit_body(const judge0_run& run) {
   if (run.limits.cpu_seconds) o["cpu_time_limit"] = *run.limits.cpu_seconds;
   if (run.limits.wall_seconds) o["wall_time_limit"] = *run.limits.wall_seconds;
   if (run.limits.memory_kb) o["memory_limit"] = *run.limits.memory_kb;
+  if (!callback_url.empty()) o["callback_url"] = callback_url;
   return boost::json::serialize(o);
 }
 

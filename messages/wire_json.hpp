@@ -58,7 +58,8 @@ std::variant<inline_judge_request, request_error> parse_inline_judge_request(std
 std::variant<question_set, std::string> parse_question_set(std::string_view body, const request_caps& caps);
 
 // Judge0
-std::string judge0_submit_body(const judge0_run& run);
+// With a callback_url, Judge0 PUTs the finished submission there.
+std::string judge0_submit_body(const judge0_run& run, std::string_view callback_url = {});
 std::optional<std::string> parse_judge0_token(std::string_view body);
 // The poll answer; `failure` set when the JSON or its base64 is unusable.
 judge0_outcome parse_judge0_submission(std::string_view body);

@@ -32,6 +32,7 @@ TEST(Judge0Pool, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
                                        {"CODE_EXEC_API_KEYS", "k"},
                                        {"JUDGE0_MAX_INFLIGHT", "1"},
                                        {"JUDGE0_POLL_INTERVAL_MS", "5"},
+                                       {"JUDGE0_MIN_POLL_INTERVAL_MS", "0"},
                                        {"LOG_LEVEL", "error"}});
   auto cfg = std::make_shared<const config>(std::get<config>(parsed));
   auto asks = std::make_shared<std::atomic<int>>(0);

@@ -24,6 +24,7 @@ class ServiceTest : public ::testing::Test {
     std::map<std::string, std::string> env{
         {"CONVEX_SITE_URL", convex.url()},   {"JUDGE0_BASE_URL", judge0.url()},
         {"CODE_EXEC_API_KEYS", "test-key"},  {"JUDGE0_POLL_INTERVAL_MS", "5"},
+        {"JUDGE0_MIN_POLL_INTERVAL_MS", "0"},
         {"BIND_ADDRESS", "127.0.0.1"},       {"PORT", "0"},
         {"CONVEX_TIMEOUT_MS", "1000"},       {"JUDGE0_TIMEOUT_MS", "1000"},
         {"RATE_LIMIT_BURST", "1000"},        {"RATE_LIMIT_PER_MINUTE", "60000"},

@@ -25,6 +25,7 @@ class BinaryTest : public ::testing::Test {
   std::map<std::string, std::string> service_env(std::map<std::string, std::string> overrides = {}) {
     std::map<std::string, std::string> env{
         {"CONVEX_SITE_URL", convex.url()}, {"JUDGE0_BASE_URL", judge0.url()}, {"CODE_EXEC_API_KEYS", "key-a,key-b"},
+        {"JUDGE0_MIN_POLL_INTERVAL_MS", "0"},
         {"JUDGE0_POLL_INTERVAL_MS", "5"},  {"SHUTDOWN_DELAY_MS", "0"},        {"CONVEX_TIMEOUT_MS", "1000"},
         {"RATE_LIMIT_BURST", "100000"},    {"RATE_LIMIT_PER_MINUTE", "600000"}};
     for (auto& kv : overrides) env[kv.first] = kv.second;

@@ -92,7 +92,8 @@ TEST_F(BinaryTest, ASignedRequestIsAcceptedOnceWithinItsWindow) {
 }
 
 TEST_F(BinaryTest, InlineJudgesShareTheAdmissionAndItsGauges) {
-  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "1"}, {"JUDGE0_POLL_INTERVAL_MS", "5"}});
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "1"}, {"JUDGE0_POLL_INTERVAL_MS", "5"},
+         {"JUDGE0_MIN_POLL_INTERVAL_MS", "0"}});
   judge0.never_finish(true);
   std::vector<std::thread> running;
   std::atomic<int> answered{0};

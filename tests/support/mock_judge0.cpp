@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "actors/policy/base64.hpp"
+#include "http_test_client.hpp"
 
 namespace cx::testing {
 
@@ -18,9 +19,21 @@ mock_judge0::mock_judge0() {
   opts.bind_address = "127.0.0.1";
   server_ = std::make_unique<http::server>(io_, opts, [this](http::request req, http::responder_ptr reply) {
     std::chrono::milliseconds d;
+    bool early = false;
     {
       std::lock_guard<std::mutex> lock(mutex_);
       d = delay_;
+      early = callback_faults_.before_create_answer;
+    }
+    if (d.count() > 0 && early) {
+      auto res = handle(req);
+      start_callbacks();
+      std::lock_guard<std::mutex> workers_lock(workers_mutex_);
+      workers_.push_back(std::thread([reply, res = std::move(res), d]() {
+        std::this_thread::sleep_for(d);
+        reply->send(res);
+      }));
+      return;
     }
     if (d.count() > 0) {
       // Answer later from a side thread so the io threads stay free.
@@ -28,10 +41,12 @@ mock_judge0::mock_judge0() {
       workers_.push_back(std::thread([this, req = std::move(req), reply, d]() {
         std::this_thread::sleep_for(d);
         reply->send(handle(req));
+        start_callbacks();
       }));
       return;
     }
     reply->send(handle(req));
+    start_callbacks();
   });
   io_.start();
 }
@@ -86,6 +101,43 @@ void mock_judge0::reset_faults() {
   submit_fault_count_ = poll_fault_count_ = 0;
   delay_ = std::chrono::milliseconds(0);
   never_finish_ = false;
+  callback_faults_ = {};
+}
+
+void mock_judge0::callbacks(judge0_callback_faults f) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  callback_faults_ = f;
+}
+
+std::vector<int> mock_judge0::callback_statuses() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return callback_statuses_;
+}
+
+void mock_judge0::start_callbacks() {
+  std::vector<queued_callback> todo;
+  judge0_callback_faults f;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    todo.swap(queued_callbacks_);
+    f = callback_faults_;
+  }
+  // Delayed answers call this from a worker that the destructor may be joining under workers_mutex_.
+  if (todo.empty()) return;
+  std::lock_guard<std::mutex> workers_lock(workers_mutex_);
+  for (auto& cb : todo) {
+    workers_.push_back(std::thread([this, cb = std::move(cb), f]() {
+      std::this_thread::sleep_for(f.delay);
+      test_client client;
+      for (int i = 0; i < f.copies; ++i) {
+        auto res = client.call("PUT", cb.url, f.corrupt ? "{not json" : cb.body, {{"Content-Type", "application/json"}},
+                               std::chrono::seconds(5));
+        ++callbacks_sent_;
+        std::lock_guard<std::mutex> lock(mutex_);
+        callback_statuses_.push_back(res.status);
+      }
+    }));
+  }
 }
 
 int mock_judge0::in_flight() const {
@@ -110,10 +162,43 @@ std::string mock_judge0::last_poll_target() const {
   return last_poll_target_;
 }
 
+std::vector<std::chrono::steady_clock::time_point> mock_judge0::poll_times(const std::string& token) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = poll_times_.find(token);
+  return it == poll_times_.end() ? std::vector<std::chrono::steady_clock::time_point>{} : it->second;
+}
+
+std::chrono::steady_clock::time_point mock_judge0::created_at(const std::string& token) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = entries_.find(token);
+  return it == entries_.end() ? std::chrono::steady_clock::time_point{} : it->second.created;
+}
+
 std::string mock_judge0::last_auth_token() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return last_auth_;
 }
+
+namespace {
+
+// A submission as GET /submissions/{token}?base64_encoded=true&fields=* shows it.
+std::string submission_json(const std::string& token, const judge0_verdict& v, int status) {
+  boost::json::object o{{"token", token}, {"time", "0.01"}, {"memory", 1024}};
+  auto b64 = [](const std::optional<std::string>& s) -> boost::json::value {
+    if (!s || s->empty()) return nullptr;
+    return boost::json::value(base64_encode_lines(*s));
+  };
+  bool terminal = status >= 3;
+  o["stdout"] = terminal ? b64(v.stdout_text) : nullptr;
+  o["stderr"] = terminal ? b64(v.stderr_text) : nullptr;
+  o["compile_output"] = terminal ? b64(v.compile_output) : nullptr;
+  o["message"] = terminal ? b64(v.message) : nullptr;
+  o["exit_code"] = terminal ? boost::json::value(0) : nullptr;
+  o["status"] = boost::json::object{{"id", status}, {"description", "status"}};
+  return boost::json::serialize(o);
+}
+
+}  // namespace
 
 http::response mock_judge0::handle(const http::request& req) {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -138,14 +223,19 @@ http::response mock_judge0::handle(const http::request& req) {
     sub.stdin_text = base64_decode(v["stdin"].as_string()).value_or("");
     sub.raw_body = req.body;
     auto token = "tok-" + std::to_string(++next_token_);
-    entries_[token] = entry{sub, script_(sub), 0, false};
+    entries_[token] = entry{sub, script_(sub), 0, false, std::chrono::steady_clock::now()};
     int live = 0;
     for (const auto& kv : entries_) live += kv.second.done ? 0 : 1;
     if (live > max_in_flight_) max_in_flight_ = live;
+    // The callback carries the final state at once; polls keep their scripted progress.
+    if (auto* cb = v.if_contains("callback_url"); cb && cb->is_string() && !callback_faults_.drop && !never_finish_)
+      queued_callbacks_.push_back({std::string(cb->as_string()), submission_json(token, entries_[token].verdict,
+                                                                                 entries_[token].verdict.status_id)});
     return http::response::json(201, boost::json::serialize(boost::json::object{{"token", token}}));
   }
   if (req.method == "GET" && path.rfind("/submissions/", 0) == 0) {
     last_poll_target_ = req.target;
+    poll_times_[path.substr(13)].push_back(std::chrono::steady_clock::now());
     if (poll_fault_count_ > 0) {
       --poll_fault_count_;
       return http::response::json(poll_fault_status_, poll_fault_body_);
@@ -158,20 +248,8 @@ http::response mock_judge0::handle(const http::request& req) {
       status = e.polls == 0 ? 1 : e.polls < e.verdict.polls_before_done ? 2 : e.verdict.status_id;
       ++e.polls;
     }
-    boost::json::object o{{"token", it->first}, {"time", "0.01"}, {"memory", 1024}};
-    auto b64 = [](const std::optional<std::string>& s) -> boost::json::value {
-      if (!s || s->empty()) return nullptr;
-      return boost::json::value(base64_encode_lines(*s));
-    };
-    bool terminal = status >= 3;
-    o["stdout"] = terminal ? b64(e.verdict.stdout_text) : nullptr;
-    o["stderr"] = terminal ? b64(e.verdict.stderr_text) : nullptr;
-    o["compile_output"] = terminal ? b64(e.verdict.compile_output) : nullptr;
-    o["message"] = terminal ? b64(e.verdict.message) : nullptr;
-    o["exit_code"] = terminal ? boost::json::value(0) : nullptr;
-    o["status"] = boost::json::object{{"id", status}, {"description", "status"}};
-    if (terminal) e.done = true;
-    return http::response::json(200, boost::json::serialize(o));
+    if (status >= 3) e.done = true;
+    return http::response::json(200, submission_json(it->first, e.verdict, status));
   }
   return http::response::json(404, R"({"error":"Not Found"})");
 }

@@ -231,3 +231,29 @@ TEST(Config, RedissIsRefusedNamingTheReasonAndTheSidecar) {
     EXPECT_NE(error(env).find("REDIS_URL"), std::string::npos) << bad;
   }
 }
+
+TEST(Config, CallbacksAreOffByDefaultWithCacheAwarePolling) {
+  auto c = ok(base());
+  EXPECT_FALSE(c.judge0_callbacks);
+  EXPECT_EQ(c.judge0_callback_port, 4002);
+  EXPECT_EQ(c.judge0_callback_fallback_poll.count(), 5000);
+  EXPECT_EQ(c.judge0_min_poll_interval.count(), 1000);
+}
+
+TEST(Config, CallbacksOnNeedAnHttpBaseUrlWithoutTrailingSlashes) {
+  auto env = base();
+  env["JUDGE0_CALLBACKS"] = "on";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
+  env["JUDGE0_CALLBACK_BASE_URL"] = "ftp://10.0.0.7:4002";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
+  env["JUDGE0_CALLBACK_BASE_URL"] = "http://10.0.0.7:4002/";
+  env["JUDGE0_CALLBACK_PORT"] = "0";
+  env["JUDGE0_MIN_POLL_INTERVAL_MS"] = "0";
+  auto c = ok(env);
+  EXPECT_TRUE(c.judge0_callbacks);
+  EXPECT_EQ(c.judge0_callback_base_url, "http://10.0.0.7:4002");
+  EXPECT_EQ(c.judge0_callback_port, 0);
+  EXPECT_EQ(c.judge0_min_poll_interval.count(), 0);
+  env["JUDGE0_CALLBACKS"] = "yes";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACKS"), std::string::npos);
+}
