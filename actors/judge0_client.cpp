@@ -38,6 +38,7 @@ struct client_state {
   int poll_failures = 0;  // consecutive; a poll is safe to repeat, so a blip is retried
   bool create_retried = false;  // a create that never left is tried once more, at once
   int internal_error_retries = 0;
+  int calls = 0;  // of this job, reported in its outcome
   std::uint64_t generation = 0;  // ignores timers and answers of a finished job
   steady::time_point call_started;
   steady::time_point created;           // when the create's answer arrived
@@ -68,6 +69,7 @@ void finish(client_state* st, judge0_outcome o) {
   if (!st->job) return;
   if (auto pool = caf::actor_cast<caf::actor>(st->pool); pool && !o.failure)
     caf::anon_send(pool, ran_for_atom::value, st->still_running_at.count());
+  o.judge0_calls = st->calls;
   st->rp.deliver(std::move(o));
   st->job.reset();
   st->token.clear();
@@ -104,6 +106,7 @@ http::client_request poll_request(client_state* st) {
 }
 
 void observe(client_state* st, const char* op, const http::client_response& res, bool queue_full) {
+  ++st->calls;
   double secs = std::chrono::duration<double>(steady::now() - st->call_started).count();
   metrics::observe_judge0(op, result_label(res), secs);
   auto outcome = judge0_call_outcome(res.ok(), res.status, queue_full);
@@ -271,6 +274,7 @@ caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const 
         owner->poll_failures = 0;
         owner->create_retried = false;
         owner->internal_error_retries = 0;
+        owner->calls = 0;
         submit(owner.get(), owner->generation);
         return rp;
       },

@@ -29,6 +29,7 @@ struct submission_state {
   question_set questions;
   std::size_t index = 0;
   int passed = 0;
+  int judge0_calls = 0;  // over its testcases, for the log line of its verdict
   std::optional<std::string> aborted;  // shutdown asked while marking running
 };
 
@@ -74,7 +75,8 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
                                   {"status", outcome},
                                   {"passed", r.passed_count},
                                   {"total", r.total_count},
-                                  {"duration_ms", r.duration_ms}});
+                                  {"duration_ms", r.duration_ms},
+                                  {"judge0_calls", s->judge0_calls}});
   arm_stall_timer(self, s, reply_timeout(result_delivery_budget(*s->a.cfg)));
   self->request(s->a.convex, caf::infinite, result_atom::value, s->a.req.kind, std::move(r))
       .then(
@@ -97,6 +99,7 @@ void post_error(caf::event_based_actor* self, const state_ptr& s, std::string me
 void run_next(caf::event_based_actor* self, const state_ptr& s);
 
 void on_outcome(caf::event_based_actor* self, const state_ptr& s, const judge0_outcome& o) {
+  s->judge0_calls += o.judge0_calls;
   const auto& tc = s->questions.testcases[s->index];
   auto v = classify_verdict(o, tc, s->questions.question.comparison);
   if (v.kind == verdict_kind::passed) {

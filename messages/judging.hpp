@@ -68,6 +68,7 @@ struct judge0_outcome {
   std::optional<std::string> time;
   std::optional<std::int64_t> memory;
   std::optional<std::int64_t> exit_code;
+  int judge0_calls = 0;  // the Judge0 API requests (creates and polls) the job took, for the logs
 };
 
 struct first_failure {

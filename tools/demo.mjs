@@ -1,6 +1,7 @@
 // Drives the local stack like Convex would: posts the sample submissions to code-exec and prints
-// each submission's journey (queued -> running -> verdict) as convex-dev records it.
-// Usage: node tools/demo.mjs --code-exec URL --convex URL --key KEY [--once]
+// each submission's journey (queued -> running -> verdict) as convex-dev records it, and how many
+// Judge0 API requests it took (from code-exec's log line of the verdict).
+// Usage: node tools/demo.mjs --code-exec URL --convex URL --key KEY [--service-log FILE]
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,6 +17,27 @@ const codeExec = args["code-exec"];
 const convex = args.convex;
 const key = args.key;
 const samples = JSON.parse(readFileSync(join(here, "samples", "submissions.json"), "utf8")).submissions;
+
+const serviceLog = typeof args["service-log"] === "string" ? args["service-log"] : null;
+
+// "N Judge0 calls" from the "submission judged" line of code-exec's log, or "" without it.
+function judge0Calls(id) {
+  if (!serviceLog) return "";
+  let text = "";
+  try {
+    text = readFileSync(serviceLog, "utf8");
+  } catch {
+    return "";
+  }
+  for (const line of text.split("\n")) {
+    if (!line.includes('"submission judged"')) continue;
+    try {
+      const o = JSON.parse(line);
+      if (o.submission_id === id) return `, ${o.judge0_calls} Judge0 calls`;
+    } catch {}
+  }
+  return "";
+}
 
 const pad = (s, n) => String(s).padEnd(n).slice(0, n);
 const started = Date.now();
@@ -67,7 +89,7 @@ async function refresh() {
       const r = sub.result;
       const msg = r.firstFailure?.errorMessage ? ` (${r.firstFailure.errorMessage.split("\n")[0].slice(0, 40)})` : "";
       const at = r.firstFailureIndex !== undefined ? ` at #${r.firstFailureIndex}` : "";
-      row.verdict = `${r.status} ${r.passedCount}/${r.totalCount}${at}${msg}, ${r.durationMs} ms`;
+      row.verdict = `${r.status} ${r.passedCount}/${r.totalCount}${at}${msg}, ${r.durationMs} ms${judge0Calls(id)}`;
       row.ok = r.status === row.sample.expect;
       row.done = true;
       console.log(

@@ -116,6 +116,29 @@ TEST_F(CallbackTest, CallbackAfterFallbackPollsFinishesTheJob) {
   EXPECT_LE(polls, 12u);  // one every 40 ms, not every JUDGE0_POLL_INTERVAL_MS (5 ms)
 }
 
+TEST_F(CallbackTest, CallbackDuringAFallbackPollFinishesTheJobOnce) {
+  start_with_callbacks(40);
+  convex.add_echo_question("q", 1);
+  judge0.script([](const judge0_submission& s) {
+    judge0_verdict v;
+    v.stdout_text = s.stdin_text;
+    v.polls_before_done = 1000;  // polls never see it done
+    return v;
+  });
+  judge0.delay(milliseconds(200));  // every answer, the polls' too, comes 200 ms after its request
+  judge0_callback_faults f;
+  f.delay = milliseconds(150);  // from the create's answer: while the first fallback poll waits
+  judge0.callbacks(f);
+  auto r = judge("q", "s-during");
+  EXPECT_EQ(r["status"], "passed");
+  std::this_thread::sleep_for(milliseconds(300));  // the stale "Processing" answer arrives meanwhile
+  auto polls = judge0.poll_times("tok-1");          // when the mock answered each
+  ASSERT_FALSE(polls.empty());
+  // Sent 40 ms after the create's answer, so before the PUT at 150 ms, and answered after it.
+  EXPECT_LT(polls.front() - judge0.created_at("tok-1"), milliseconds(200 + 150));
+  EXPECT_EQ(convex.calls("/coding/submission-result").size(), 1u);
+}
+
 TEST_F(CallbackTest, LostCallbackIsFinishedByTheFallbackPoll) {
   start_with_callbacks(30);
   convex.add_echo_question("q", 2);

@@ -22,6 +22,24 @@ TEST_F(BinaryTest, JudgesAQuestionEndToEnd) {
   EXPECT_NE(metrics.find("code_exec_judge0_requests_total"), std::string::npos);
 }
 
+// The verdict's log line says how many Judge0 API requests the submission took (tools/demo prints it).
+TEST_F(BinaryTest, VerdictLogLineCountsTheJudge0Requests) {
+  start();
+  convex.add_echo_question("q", 3, true);
+  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "calls-1")).status, 202);
+  ASSERT_TRUE(convex.wait_results(1, std::chrono::seconds(10)));
+  std::size_t requests = judge0.submits();
+  for (const char* token : {"tok-1", "tok-2", "tok-3"}) requests += judge0.poll_times(token).size();
+  ASSERT_GT(requests, 3u);  // the polls count too
+  std::optional<std::int64_t> logged;
+  ASSERT_TRUE(eventually([&] {
+    for (const auto& line : proc->log_lines())
+      if (auto o = parse(line); o["msg"] == "submission judged") logged = o["judge0_calls"].as_int64();
+    return logged.has_value();
+  }));
+  EXPECT_EQ(*logged, static_cast<std::int64_t>(requests));
+}
+
 // Canary strings travel through every path; none may show up in a log line or a metric.
 TEST_F(BinaryTest, LogsAndMetricsNeverContainCodeInputsOutputsOrSecrets) {
   const std::string src = "CANARY_SOURCE_7f3a";
