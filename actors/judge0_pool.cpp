@@ -8,9 +8,9 @@
 
 #include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_client.hpp"
+#include "actors/policy/poll_timing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/random_hex.hpp"
-#include "actors/policy/poll_timing.hpp"
 #include "http/client.hpp"
 #include "http/json_errors.hpp"
 #include "http/log.hpp"
