@@ -79,10 +79,12 @@ void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
 void app::stop() {
   if (server_) server_->close();
   if (callback_server_) callback_server_->close();
-  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_, &breaker_}) {
+  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_}) {
     if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     *a = nullptr;
   }
+  if (breaker_) caf::anon_send_exit(breaker_, caf::exit_reason::user_shutdown);
+  breaker_ = nullptr;
 }
 
 }  // namespace cx

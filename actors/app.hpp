@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "messages/breaker_interface.hpp"
 
 namespace cx {
 namespace http {
@@ -41,7 +42,8 @@ class app {
   std::unique_ptr<http::server> server_;
   std::unique_ptr<redis::client> redis_;  // with RATE_LIMIT_BACKEND=redis
   std::unique_ptr<http::server> callback_server_;  // Judge0's PUTs; never behind the front's auth
-  caf::actor breaker_, convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
+  breaker_actor breaker_;
+  caf::actor convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
 };
 
 }  // namespace cx

@@ -21,7 +21,7 @@ std::int64_t to_ms(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
-caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_settings cfg, steady_clock_fn clock,
+breaker_actor::behavior_type circuit_breaker(breaker_actor::stateful_pointer<circuit_state> self, breaker_settings cfg, steady_clock_fn clock,
                               std::shared_ptr<breaker_view> view) {
   // After every message: the view always; the metric and a log line when the mode changed.
   auto publish = [self, view](breaker_mode before) {
@@ -55,7 +55,7 @@ caf::behavior circuit_breaker(caf::stateful_actor<circuit_state>* self, breaker_
 
 }  // namespace
 
-caf::actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock,
+breaker_actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock,
                                  std::shared_ptr<breaker_view> view) {
   return sys.spawn(circuit_breaker, settings, std::move(clock), std::move(view));
 }

@@ -6,7 +6,6 @@
 // breaker opens, and a success that raced a failure does not reset the failure count.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <atomic>
@@ -15,6 +14,7 @@
 #include <memory>
 
 #include "actors/policy/breaker_state.hpp"
+#include "messages/breaker_interface.hpp"
 
 namespace cx {
 
@@ -27,11 +27,11 @@ struct breaker_view {
 
 // What the breaker's users hold: the actor, and its published view.
 struct breaker_handle {
-  caf::actor actor;
+  breaker_actor actor;
   std::shared_ptr<const breaker_view> view;
 };
 
-caf::actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock,
+breaker_actor spawn_circuit_breaker(caf::actor_system& sys, breaker_settings settings, steady_clock_fn clock,
                                  std::shared_ptr<breaker_view> view);
 
 }  // namespace cx

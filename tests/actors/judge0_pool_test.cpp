@@ -36,7 +36,7 @@ TEST(Judge0Pool, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
                                        {"LOG_LEVEL", "error"}});
   auto cfg = std::make_shared<const config>(std::get<config>(parsed));
   auto asks = std::make_shared<std::atomic<int>>(0);
-  auto breaker = sys.spawn([asks](caf::event_based_actor* self) -> caf::behavior {
+  auto breaker = sys.spawn([asks](breaker_actor::pointer self) -> breaker_actor::behavior_type {
     return {
         [self, asks](allow_atom) {
           if (++*asks == 1) {
@@ -46,6 +46,7 @@ TEST(Judge0Pool, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
           }
           return true;
         },
+        [](rejecting_atom) { return false; },
         [](record_atom, call_outcome) {},
     };
   });
