@@ -21,6 +21,19 @@
 #include "messages/http_messages.hpp"
 
 namespace cx {
+namespace {
+
+// Tells each actor to stop, in the order given, and forgets it.
+template <class... Handles>
+void stop_actors(Handles&... hs) {
+  auto stop = [](auto& h) {
+    if (h) caf::anon_send_exit(h, caf::exit_reason::user_shutdown);
+    h = std::decay_t<decltype(h)>{};
+  };
+  (stop(hs), ...);
+}
+
+}  // namespace
 
 app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const config> cfg,
          std::function<void()> on_drained)
@@ -79,12 +92,7 @@ void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
 void app::stop() {
   if (server_) server_->close();
   if (callback_server_) callback_server_->close();
-  for (auto* a : {&coordinator_, &front_, &limiter_, &readiness_, &supervisor_, &pool_, &convex_}) {
-    if (*a) caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
-    *a = nullptr;
-  }
-  if (breaker_) caf::anon_send_exit(breaker_, caf::exit_reason::user_shutdown);
-  breaker_ = nullptr;
+  stop_actors(coordinator_, front_, limiter_, readiness_, supervisor_, pool_, convex_, breaker_);
 }
 
 }  // namespace cx

@@ -10,6 +10,8 @@
 
 #include "config/config.hpp"
 #include "messages/breaker_interface.hpp"
+#include "messages/convex_interface.hpp"
+#include "messages/judge0_pool_interface.hpp"
 
 namespace cx {
 namespace http {
@@ -43,7 +45,9 @@ class app {
   std::unique_ptr<redis::client> redis_;  // with RATE_LIMIT_BACKEND=redis
   std::unique_ptr<http::server> callback_server_;  // Judge0's PUTs; never behind the front's auth
   breaker_actor breaker_;
-  caf::actor convex_, pool_, supervisor_, readiness_, limiter_, front_, coordinator_;
+  convex_actor convex_;
+  judge0_pool_actor pool_;
+  caf::actor supervisor_, readiness_, limiter_, front_, coordinator_;
 };
 
 }  // namespace cx

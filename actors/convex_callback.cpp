@@ -13,7 +13,7 @@
 #include "http/log.hpp"
 #include "http/metrics.hpp"
 #include "messages/atoms.hpp"
-#include "messages/convex_messages.hpp"
+#include "messages/convex_interface.hpp"
 #include "messages/http_messages.hpp"
 #include "messages/wire_json.hpp"
 
@@ -81,13 +81,16 @@ const char* result_label(const http::client_response& r) {
   return r.status >= 500 ? "5xx" : "4xx";
 }
 
-using convex_actor = caf::stateful_actor<convex_state>;
+// The conversation plus its own timers' and HTTP completions' messages.
+using convex_impl = convex_actor::extend<caf::reacts_to<retry_atom, std::uint64_t>,
+                                         caf::reacts_to<http_done_atom, std::uint64_t, http::client_response>>;
+using convex_self = convex_impl::stateful_pointer<convex_state>;
 using steady = std::chrono::steady_clock;
 
 double seconds_since(steady::time_point t) { return std::chrono::duration<double>(steady::now() - t).count(); }
 
 // One attempt of delivery `id`; schedules the next one on a retryable failure.
-void attempt(convex_actor* self, std::uint64_t id) {
+void attempt(convex_self self, std::uint64_t id) {
   auto it = self->state.pending.find(id);
   if (it == self->state.pending.end()) return;
   auto& d = it->second;
@@ -121,13 +124,13 @@ void attempt(convex_actor* self, std::uint64_t id) {
   });
 }
 
-void start(convex_actor* self, delivery d) {
+void start(convex_self self, delivery d) {
   auto id = ++self->state.next_id;
   self->state.pending.emplace(id, std::move(d));
   attempt(self, id);
 }
 
-caf::behavior convex_callback(convex_actor* self, std::shared_ptr<const config> cfg, http::client* client) {
+convex_impl::behavior_type convex_callback(convex_self self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
   self->state.http.emplace(*client);
   self->set_exit_handler([self](caf::exit_msg& em) {
@@ -187,7 +190,7 @@ std::chrono::milliseconds result_delivery_budget(const config& cfg) {
          std::chrono::milliseconds(kBackoffCapMs) * (cfg.callback_max_attempts - 1);
 }
 
-caf::actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
+convex_actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
   return sys.spawn(convex_callback, std::move(cfg), &client);
 }
 

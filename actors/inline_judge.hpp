@@ -4,7 +4,6 @@
 // (client_gone_atom) stops it, so no further testcase reaches Judge0.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <chrono>
@@ -13,6 +12,7 @@
 
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "messages/judge0_pool_interface.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {
@@ -24,7 +24,7 @@ struct inline_judge_args {
   http::responder_ptr reply;
   bool has_slot = false;
   std::shared_ptr<const config> cfg;
-  caf::actor pool;
+  judge0_pool_actor pool;
 };
 
 caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args);

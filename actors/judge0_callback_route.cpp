@@ -33,7 +33,7 @@ std::string callback_path_for(std::string_view job, std::string_view secret) {
   return std::string(kPrefix) + std::string(job) + "/" + std::string(secret);
 }
 
-http::request_handler judge0_callback_handler(caf::actor pool) {
+http::request_handler judge0_callback_handler(judge0_pool_actor pool) {
   return [pool](http::request req, http::responder_ptr reply) {
     auto path = parse_callback_path(req.path());
     if (!path) return reply->send(http::error_response(404, "Not found"));

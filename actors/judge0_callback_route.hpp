@@ -3,13 +3,13 @@
 // per-job secret is the only proof. Anything else is 404 (405 for the route with another method).
 #pragma once
 
-#include <caf/actor.hpp>
 
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "http/server.hpp"
+#include "messages/judge0_pool_interface.hpp"
 
 namespace cx {
 
@@ -24,6 +24,6 @@ std::optional<callback_path> parse_callback_path(std::string_view path);
 std::string callback_path_for(std::string_view job, std::string_view secret);
 
 // Hands each well-formed PUT to the Judge0 pool as (judge0_callback), which answers it.
-http::request_handler judge0_callback_handler(caf::actor pool);
+http::request_handler judge0_callback_handler(judge0_pool_actor pool);
 
 }  // namespace cx

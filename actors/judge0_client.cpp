@@ -2,6 +2,7 @@
 
 #include <caf/all.hpp>
 
+#include <optional>
 #include <random>
 
 #include "actors/http_caller.hpp"
@@ -25,11 +26,17 @@ constexpr std::int64_t kQueueFullBaseMs = 250;
 constexpr std::int64_t kQueueFullCapMs = 5000;
 constexpr int kMaxPollFailures = 3;
 
+// The pool's conversation plus the client's own timers and HTTP completions.
+using client_impl = judge0_client_actor::extend<caf::reacts_to<submit_atom, std::uint64_t>,
+                                                caf::reacts_to<poll_atom, std::uint64_t>,
+                                                caf::reacts_to<http_done_atom, std::uint64_t, http::client_response>>;
+
 struct client_state {
-  client_state(caf::event_based_actor* s, http::client& c) : self(s), http(c) {}
-  caf::event_based_actor* self;
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  client_state() = default;
+  client_impl::pointer self = nullptr;
   std::shared_ptr<const config> cfg;
-  http_caller http;
+  std::optional<http_caller> http;
   breaker_handle breaker;
   std::optional<judge0_job> job;
   caf::response_promise rp;
@@ -118,7 +125,7 @@ void observe(client_state* st, const char* op, const http::client_response& res,
 void call_judge0(client_state* st, http::client_request req, http_caller::continuation k) {
   req.timeout = call_timeout(st);
   st->call_started = steady::now();
-  st->http.call(st->self, std::move(req), std::move(k));
+  st->http->call(st->self, std::move(req), std::move(k));
 }
 
 void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval);
@@ -174,12 +181,12 @@ void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_resp
 // its callback costs no further call.
 void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval) {
   if (st->cfg->judge0_callbacks)
-    return send_later(st->http.io(), st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
-  if (remaining(st) <= interval) return send_later(st->http.io(), st->self, interval, poll_atom::value, gen);
+    return send_later(st->http->io(), st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
+  if (remaining(st) <= interval) return send_later(st->http->io(), st->self, interval, poll_atom::value, gen);
   auto req = poll_request(st);
   req.timeout = call_timeout(st, interval);
   st->call_started = steady::now() + interval;
-  st->http.call_after(st->self, interval, std::move(req),
+  st->http->call_after(st->self, interval, std::move(req),
                       [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });
 }
 
@@ -194,7 +201,7 @@ void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_re
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
     log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
-    return send_later(st->http.io(), st->self, milliseconds(delay), submit_atom::value, gen);
+    return send_later(st->http->io(), st->self, milliseconds(delay), submit_atom::value, gen);
   }
   // Judge0 never saw a request that failed before any byte left (refused, or a server pod being
   // replaced), so creating it again cannot run the testcase twice.
@@ -251,31 +258,34 @@ void poll_now(client_state* st, std::uint64_t gen) {
 
 }  // namespace
 
-caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, http::client* client,
-                            breaker_handle breaker, caf::actor_addr pool) {
-  // The behavior owns the state; continuations kept in it (pending calls) hold a plain pointer.
-  auto owner = std::make_shared<client_state>(self, *client);
-  owner->cfg = std::move(cfg);
-  owner->breaker = std::move(breaker);
-  owner->pool = std::move(pool);
-  client_state* st = owner.get();
+client_impl::behavior_type judge0_client(client_impl::stateful_pointer<client_state> self,
+                                         std::shared_ptr<const config> cfg, http::client* client,
+                                         breaker_handle breaker, caf::actor_addr pool) {
+  // Continuations kept in the state (pending calls) hold this pointer; the state lives as long
+  // as the actor.
+  client_state* st = &self->state;
+  st->self = self;
+  st->cfg = std::move(cfg);
+  st->http.emplace(*client);
+  st->breaker = std::move(breaker);
+  st->pool = std::move(pool);
   return {
-      [self, owner](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
+      [self, st](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
         auto rp = self->make_response_promise<judge0_outcome>();
-        if (owner->job) {  // the pool never does this; answer instead of corrupting the running job
+        if (st->job) {  // the pool never does this; answer instead of corrupting the running job
           judge0_outcome o;
           o.failure = "Judge0 client busy";
           rp.deliver(std::move(o));
           return rp;
         }
-        owner->job = std::move(job);
-        owner->rp = rp;
-        owner->queue_full_retries = 0;
-        owner->poll_failures = 0;
-        owner->create_retried = false;
-        owner->internal_error_retries = 0;
-        owner->calls = 0;
-        submit(owner.get(), owner->generation);
+        st->job = std::move(job);
+        st->rp = rp;
+        st->queue_full_retries = 0;
+        st->poll_failures = 0;
+        st->create_retried = false;
+        st->internal_error_retries = 0;
+        st->calls = 0;
+        submit(st, st->generation);
         return rp;
       },
       [st](submit_atom, std::uint64_t gen) { submit(st, gen); },
@@ -288,8 +298,13 @@ caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const 
         }
         on_callback(st, body);
       },
-      [st](http_done_atom, std::uint64_t id, http::client_response& res) { st->http.complete(id, res); },
+      [st](http_done_atom, std::uint64_t id, http::client_response& res) { st->http->complete(id, res); },
   };
+}
+
+judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::client& client,
+                                        breaker_handle breaker) {
+  return pool->spawn<caf::linked>(judge0_client, std::move(cfg), &client, std::move(breaker), pool->address());
 }
 
 }  // namespace cx

@@ -1,5 +1,5 @@
 // One Judge0 client actor: owns one Judge0 submission at a time (submit, then poll until a
-// terminal status or the deadline). (run_atom, judge0_job) -> judge0_outcome. It tells `pool`
+// terminal status or the deadline), spoken to only by its pool. It tells the pool
 // (ran_for_atom, ms) how long each finished job was seen running, for the next job's first poll.
 #pragma once
 
@@ -9,12 +9,14 @@
 
 #include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
+#include "messages/judge0_pool_interface.hpp"
 
 namespace cx::http { class client; }
 
 namespace cx {
 
-caf::behavior judge0_client(caf::event_based_actor* self, std::shared_ptr<const config> cfg, http::client* client,
-                            breaker_handle breaker, caf::actor_addr pool);
+// Spawned linked to `pool`, which fails the job of a client that dies and replaces it.
+judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::client& client,
+                                        breaker_handle breaker);
 
 }  // namespace cx

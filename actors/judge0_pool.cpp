@@ -29,7 +29,7 @@ struct waiting_job {
 // A job in flight that Judge0 may call back: the secret in its URL and the client running it.
 struct callback_entry {
   std::string secret;
-  caf::actor client;
+  judge0_client_actor client;
 };
 
 struct busy_job {
@@ -43,7 +43,7 @@ struct pool_state {
   std::shared_ptr<const config> cfg;
   http::client* client = nullptr;
   breaker_handle breaker;
-  std::vector<caf::actor> idle;
+  std::vector<judge0_client_actor> idle;
   std::unordered_map<caf::actor_addr, busy_job> busy;  // client -> its job's caller
   std::unordered_map<std::string, callback_entry> callbacks;  // callback key -> entry, jobs in flight
   std::deque<waiting_job> waiting;
@@ -51,7 +51,7 @@ struct pool_state {
   static constexpr const char* name = "judge0_pool";
 };
 
-using pool_actor = caf::stateful_actor<pool_state>;
+using pool_actor = judge0_pool_actor::stateful_pointer<pool_state>;
 
 judge0_outcome failed(std::string why) {
   judge0_outcome o;
@@ -60,7 +60,7 @@ judge0_outcome failed(std::string why) {
 }
 
 // Answers the caller of the job `client` runs; false when it has none (already answered).
-bool answer_job_of(pool_actor* self, const caf::actor_addr& client, judge0_outcome o) {
+bool answer_job_of(pool_actor self, const caf::actor_addr& client, judge0_outcome o) {
   auto it = self->state.busy.find(client);
   if (it == self->state.busy.end()) return false;
   it->second.rp.deliver(std::move(o));
@@ -69,7 +69,7 @@ bool answer_job_of(pool_actor* self, const caf::actor_addr& client, judge0_outco
   return true;
 }
 
-void dispatch(pool_actor* self) {
+void dispatch(pool_actor self) {
   auto& st = self->state;
   while (!st.idle.empty() && !st.waiting.empty()) {
     auto w = std::move(st.waiting.front());
@@ -107,20 +107,20 @@ void dispatch(pool_actor* self) {
   }
 }
 
-caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, http::client* client,
+judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<const config> cfg, http::client* client,
                           breaker_handle breaker) {
   auto& st = self->state;
   st.cfg = cfg;
   st.client = client;
   st.breaker = breaker;
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
-    st.idle.push_back(self->spawn<caf::linked>(judge0_client, cfg, client, breaker, self->address()));
+    st.idle.push_back(spawn_judge0_client(self, cfg, *client, breaker));
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& s = self->state;
     if (em.source != self->address()) {  // a client ended: fail its job, replace it
       answer_job_of(self, em.source, failed("Judge0 client stopped: " + self->system().render(em.reason)));
-      std::erase_if(s.idle, [&](const caf::actor& c) { return c.address() == em.source; });
-      s.idle.push_back(self->spawn<caf::linked>(judge0_client, s.cfg, s.client, s.breaker, self->address()));
+      std::erase_if(s.idle, [&](const judge0_client_actor& c) { return c.address() == em.source; });
+      s.idle.push_back(spawn_judge0_client(self, s.cfg, *s.client, s.breaker));
       return dispatch(self);
     }
     for (auto& kv : s.busy) kv.second.rp.deliver(failed("service shutting down"));
@@ -159,7 +159,7 @@ caf::behavior judge0_pool(pool_actor* self, std::shared_ptr<const config> cfg, h
 
 }  // namespace
 
-caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
+judge0_pool_actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
                              breaker_handle breaker) {
   return sys.spawn(judge0_pool, std::move(cfg), &client, std::move(breaker));
 }

@@ -1,5 +1,5 @@
 // The Judge0 pool: JUDGE0_MAX_INFLIGHT client actors and a FIFO of waiting jobs, so no more
-// than that many Judge0 submissions are ever in flight. (run_atom, judge0_job) -> judge0_outcome.
+// than that many Judge0 submissions are ever in flight (its conversation: messages/judge0_pool_interface.hpp).
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -8,12 +8,13 @@
 
 #include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
+#include "messages/judge0_pool_interface.hpp"
 
 namespace cx::http { class client; }
 
 namespace cx {
 
-caf::actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
-                             breaker_handle breaker);
+judge0_pool_actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg,
+                                    http::client& client, breaker_handle breaker);
 
 }  // namespace cx

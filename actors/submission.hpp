@@ -13,6 +13,8 @@
 
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "messages/convex_interface.hpp"
+#include "messages/judge0_pool_interface.hpp"
 #include "messages/judging.hpp"
 
 namespace cx {
@@ -32,8 +34,8 @@ struct submission_args {
   http::responder_ptr reply;
   bool has_slot = false;
   std::shared_ptr<const config> cfg;
-  caf::actor convex;
-  caf::actor pool;
+  convex_actor convex;
+  judge0_pool_actor pool;
   std::shared_ptr<submission_progress> progress;
   http::io_runtime* io = nullptr;  // timers (send_later)
 };

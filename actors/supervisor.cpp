@@ -44,8 +44,8 @@ struct supervisor_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   supervisor_state() = default;
   std::shared_ptr<const config> cfg;
-  caf::actor convex;
-  caf::actor pool;
+  convex_actor convex;
+  judge0_pool_actor pool;
   http::io_runtime* io = nullptr;
   std::unordered_map<caf::actor_addr, child> children;
   std::unordered_set<std::string> in_flight;  // submission ids
@@ -161,8 +161,8 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
   after_down(self);
 }
 
-caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, caf::actor convex,
-                         caf::actor pool, http::io_runtime* io) {
+caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, convex_actor convex,
+                         judge0_pool_actor pool, http::io_runtime* io) {
   self->state.io = io;
   self->state.cfg = cfg;
   self->state.convex = convex;
@@ -240,8 +240,8 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor convex,
-                            caf::actor pool, http::io_runtime& io) {
+caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
+                            judge0_pool_actor pool, http::io_runtime& io) {
   return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), &io);
 }
 

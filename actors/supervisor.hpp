@@ -13,12 +13,14 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "messages/convex_interface.hpp"
+#include "messages/judge0_pool_interface.hpp"
 
 namespace cx::http { class io_runtime; }
 
 namespace cx {
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor convex,
-                            caf::actor pool, http::io_runtime& io);
+caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
+                            judge0_pool_actor pool, http::io_runtime& io);
 
 }  // namespace cx

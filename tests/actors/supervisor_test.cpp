@@ -36,7 +36,7 @@ class SupervisorTest : public ::testing::Test {
     io.stop();
   }
 
-  caf::actor start_supervisor(caf::actor convex, std::map<std::string, std::string> env = {}) {
+  caf::actor start_supervisor(convex_actor convex, std::map<std::string, std::string> env = {}) {
     env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
                 {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
                 {"CODE_EXEC_API_KEYS", "k"},
@@ -44,8 +44,8 @@ class SupervisorTest : public ::testing::Test {
                 {"LOG_LEVEL", "error"}});
     auto parsed = parse_config_from_map(env);
     auto cfg = std::make_shared<const config>(std::get<config>(parsed));
-    auto supervisor = spawn_supervisor(sys, cfg, convex, caf::actor{}, io);
-    actors = {supervisor, convex};
+    auto supervisor = spawn_supervisor(sys, cfg, convex, judge0_pool_actor{}, io);
+    actors = {supervisor, caf::actor_cast<caf::actor>(convex)};
     return supervisor;
   }
 
@@ -74,7 +74,7 @@ class SupervisorTest : public ::testing::Test {
 TEST_F(SupervisorTest, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) {
   auto posted = std::make_shared<std::promise<submission_result>>();
   // Marks running, kills the submission when it asks for its testcases, records results.
-  auto convex = sys.spawn([posted](caf::event_based_actor* self) -> caf::behavior {
+  auto convex = sys.spawn([posted](convex_actor::pointer self) -> convex_actor::behavior_type {
     return {
         [](running_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
         [self](fetch_atom, submission_kind, std::string&) {
@@ -103,13 +103,15 @@ TEST_F(SupervisorTest, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorRe
 TEST_F(SupervisorTest, AConvexActorThatNeverAnswersMarkRunningStillGetsThe502) {
   // Takes the mark-running request and keeps it: only the submission's stall timer
   // (CONVEX_TIMEOUT_MS + 2 s) can answer the caller.
-  auto held = std::make_shared<std::vector<caf::response_promise>>();
-  auto convex = sys.spawn([held](caf::event_based_actor* self) -> caf::behavior {
+  auto held = std::make_shared<std::vector<caf::typed_response_promise<convex_answer>>>();
+  auto convex = sys.spawn([held](convex_actor::pointer self) -> convex_actor::behavior_type {
     return {
         [self, held](running_atom, submission_kind, std::string&) -> caf::result<convex_answer> {
           held->push_back(self->make_response_promise<convex_answer>());
           return held->back();
         },
+        [](fetch_atom, submission_kind, std::string&) { return convex_answer{}; },
+        [](result_atom, submission_kind, submission_result&) { return false; },
     };
   });
   auto started = std::chrono::steady_clock::now();
@@ -126,9 +128,9 @@ TEST_F(SupervisorTest, AConvexActorThatNeverAnswersTheResultStillFreesTheSlot) {
   // Answers mark-running, gives testcases that cannot be judged (so an error result follows at
   // once) and keeps the result request: only the stall timer (CONVEX_TIMEOUT_MS x 1 attempt + 2 s)
   // ends the submission, and until then it holds the only slot.
-  auto held = std::make_shared<std::vector<caf::response_promise>>();
+  auto held = std::make_shared<std::vector<caf::typed_response_promise<bool>>>();
   auto result_asked = std::make_shared<std::promise<void>>();
-  auto convex = sys.spawn([held, result_asked](caf::event_based_actor* self) -> caf::behavior {
+  auto convex = sys.spawn([held, result_asked](convex_actor::pointer self) -> convex_actor::behavior_type {
     return {
         [](running_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
         [](fetch_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
