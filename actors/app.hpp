@@ -12,6 +12,8 @@
 #include "messages/breaker_interface.hpp"
 #include "messages/convex_interface.hpp"
 #include "messages/judge0_pool_interface.hpp"
+#include "messages/rate_limiter_interface.hpp"
+#include "messages/readiness_interface.hpp"
 
 namespace cx {
 namespace http {
@@ -47,7 +49,9 @@ class app {
   breaker_actor breaker_;
   convex_actor convex_;
   judge0_pool_actor pool_;
-  caf::actor supervisor_, readiness_, limiter_, front_, coordinator_;
+  readiness_actor readiness_;
+  rate_limiter_actor limiter_;
+  caf::actor supervisor_, front_, coordinator_;
 };
 
 }  // namespace cx

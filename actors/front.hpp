@@ -12,14 +12,16 @@
 
 #include "actors/circuit_breaker.hpp"
 #include "config/config.hpp"
+#include "messages/rate_limiter_interface.hpp"
+#include "messages/readiness_interface.hpp"
 
 namespace cx {
 
 struct front_deps {
   breaker_handle breaker;
   caf::actor supervisor;
-  caf::actor readiness;
-  caf::actor redis_limiter;  // null with the memory backend
+  readiness_actor readiness;
+  rate_limiter_actor redis_limiter;  // null with the memory backend
 };
 
 caf::actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps);

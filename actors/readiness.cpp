@@ -34,7 +34,9 @@ struct readiness_state {
   static constexpr const char* name = "readiness";
 };
 
-using readiness_actor = caf::stateful_actor<readiness_state>;
+// The conversation plus the probes' HTTP completions.
+using readiness_impl = readiness_actor::extend<caf::reacts_to<http_done_atom, std::uint64_t, http::client_response>>;
+using readiness_self = readiness_impl::stateful_pointer<readiness_state>;
 
 probe_result judge(const http::client_response& r, bool strict_2xx) {
   probe_result p;
@@ -47,7 +49,7 @@ probe_result judge(const http::client_response& r, bool strict_2xx) {
   return p;
 }
 
-void complete(readiness_actor* self) {
+void complete(readiness_self self) {
   auto& st = self->state;
   st.cached_ok = st.judge0.ok && st.convex.ok;
   st.cached_json = boost::json::serialize(boost::json::object{{"judge0", st.judge0.detail}, {"convex", st.convex.detail}});
@@ -56,7 +58,7 @@ void complete(readiness_actor* self) {
   st.waiters.clear();
 }
 
-void probe(readiness_actor* self, std::string url, bool strict, probe_result readiness_state::*slot) {
+void probe(readiness_self self, std::string url, bool strict, probe_result readiness_state::*slot) {
   auto& st = self->state;
   http::client_request req;
   req.url = std::move(url);
@@ -68,7 +70,7 @@ void probe(readiness_actor* self, std::string url, bool strict, probe_result rea
   });
 }
 
-caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg, http::client* client) {
+readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
   self->state.http.emplace(*client);
   return {
@@ -91,7 +93,7 @@ caf::behavior readiness(readiness_actor* self, std::shared_ptr<const config> cfg
 
 }  // namespace
 
-caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
+readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
   return sys.spawn(readiness, std::move(cfg), &client);
 }
 

@@ -1,6 +1,6 @@
 // The readiness actor: probes Judge0 (GET /languages, 2xx) and Convex (health path, < 500)
-// with READINESS_TIMEOUT_MS, caches the answer for READINESS_CACHE_MS and coalesces callers.
-//   (probe_atom) -> bool ok, std::string dependencies_json
+// with READINESS_TIMEOUT_MS, caches the answer for READINESS_CACHE_MS and coalesces callers
+// (its conversation: messages/readiness_interface.hpp).
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -8,11 +8,12 @@
 #include <memory>
 
 #include "config/config.hpp"
+#include "messages/readiness_interface.hpp"
 
 namespace cx::http { class client; }
 
 namespace cx {
 
-caf::actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
+readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
 
 }  // namespace cx

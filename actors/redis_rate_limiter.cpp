@@ -46,10 +46,12 @@ struct redis_state {
   static constexpr const char* name = "redis_rate_limiter";
 };
 
-using limiter_actor = caf::stateful_actor<redis_state>;
+// The conversation plus the Redis answers coming back from the io thread.
+using limiter_impl = rate_limiter_actor::extend<caf::reacts_to<redis_done_atom, std::uint64_t, redis::result>>;
+using limiter_actor = limiter_impl::stateful_pointer<redis_state>;
 
 // Sends one command; its answer comes back to this actor as (redis_done_atom, id, result).
-void call(limiter_actor* self, std::vector<std::string> args, std::function<void(redis::result&)> k) {
+void call(limiter_actor self, std::vector<std::string> args, std::function<void(redis::result&)> k) {
   auto id = ++self->state.next_id;
   self->state.pending.emplace(id, std::move(k));
   self->state.redis->command(std::move(args), [me = caf::actor_cast<caf::actor>(self), id](redis::result r) {
@@ -58,7 +60,7 @@ void call(limiter_actor* self, std::vector<std::string> args, std::function<void
 }
 
 // Logs once when Redis goes away and once when it is back; true when it answered.
-bool note_health(limiter_actor* self, const redis::result& r) {
+bool note_health(limiter_actor self, const redis::result& r) {
   auto& st = self->state;
   bool answered = r.ok() && r.value->type != redis::reply::kind::error;
   if (!answered && st.healthy) {
@@ -87,7 +89,7 @@ std::optional<rate_decision> to_decision(const redis::reply& r, const config& cf
   return d;
 }
 
-void decide(limiter_actor* self, const std::string& key, caf::typed_response_promise<rate_answer> rp, bool by_sha) {
+void decide(limiter_actor self, const std::string& key, caf::typed_response_promise<rate_answer> rp, bool by_sha) {
   const auto& cfg = *self->state.cfg;
   std::vector<std::string> args{by_sha ? "EVALSHA" : "EVAL", by_sha ? self->state.sha : rate_limit_script(), "1",
                                 "code-exec:rl:" + key, std::to_string(cfg.rate_limit_per_minute / 60000.0),
@@ -104,7 +106,7 @@ void decide(limiter_actor* self, const std::string& key, caf::typed_response_pro
   });
 }
 
-caf::behavior redis_rate_limiter(limiter_actor* self, std::shared_ptr<const config> cfg, redis::client* redis) {
+limiter_impl::behavior_type redis_rate_limiter(limiter_actor self, std::shared_ptr<const config> cfg, redis::client* redis) {
   self->state.cfg = cfg;
   self->state.redis = redis;
   self->state.sha = sha1_hex(rate_limit_script());
@@ -154,7 +156,7 @@ std::string sha1_hex(const std::string& text) {
   return out;
 }
 
-caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis) {
+rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis) {
   return sys.spawn(redis_rate_limiter, std::move(cfg), &redis);
 }
 

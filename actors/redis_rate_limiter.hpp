@@ -1,8 +1,6 @@
 // The shared rate limiter on Redis: one atomic Lua token bucket per decision (EVALSHA, with
 // EVAL on NOSCRIPT), on the service's asynchronous Redis connection (http/redis_client), so it
-// never blocks a thread.
-//   (rate_atom, std::string key) -> rate_answer
-//   (replay_atom, std::string signature, std::int64_t ttl_s) -> replay_answer   shared by every pod
+// never blocks a thread. Its conversation: messages/rate_limiter_interface.hpp.
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -11,6 +9,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "messages/rate_limiter_interface.hpp"
 
 namespace cx::redis {
 class client;
@@ -22,6 +21,6 @@ namespace cx {
 const std::string& rate_limit_script();
 std::string sha1_hex(const std::string& text);
 
-caf::actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis);
+rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis);
 
 }  // namespace cx
