@@ -16,21 +16,26 @@ namespace {
 using steady = std::chrono::steady_clock;
 
 struct inline_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  inline_state() = default;
   inline_judge_args a;
   steady::time_point deadline;
   std::size_t index = 0;
+  static constexpr const char* name = "inline_judge";
 };
+
+using inline_self = inline_judge_actor::stateful_pointer<inline_state>;
 
 std::int64_t elapsed_ms(steady::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
 }
 
-void judge0_failed(caf::event_based_actor* self, const std::shared_ptr<inline_state>& s, const std::string& why) {
+void judge0_failed(inline_self self, inline_state* s, const std::string& why) {
   s->a.reply->send(http::response::json(502, inline_error_body(why, s->a.request_id, static_cast<int>(s->index))));
   self->quit();
 }
 
-void run_next(caf::event_based_actor* self, const std::shared_ptr<inline_state>& s) {
+void run_next(inline_self self, inline_state* s) {
   const auto& req = s->a.req;
   if (s->index >= req.testcases.size()) {
     inline_summary sum{true, static_cast<int>(req.testcases.size()), static_cast<int>(req.testcases.size()),
@@ -67,10 +72,8 @@ void run_next(caf::event_based_actor* self, const std::shared_ptr<inline_state>&
           [self, s](caf::error&) { judge0_failed(self, s, "Judge0 pool did not answer"); });
 }
 
-}  // namespace
-
-caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args) {
-  auto s = std::make_shared<inline_state>();
+inline_judge_actor::behavior_type inline_judge(inline_self self, inline_judge_args args) {
+  auto* s = &self->state;
   s->a = std::move(args);
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
   if (s->a.has_slot) run_next(self, s);
@@ -87,11 +90,17 @@ caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args)
                   {{"request_id", s->a.request_id}, {"testcase", static_cast<std::int64_t>(s->index)}});
         self->quit();
       },
-      [self, s](abort_atom, const std::string&) {
+      [self, s](abort_atom, std::string&) {
         s->a.reply->send(http::shutting_down_response());
         self->quit();
       },
   };
+}
+
+}  // namespace
+
+inline_judge_actor spawn_inline_judge(caf::local_actor* supervisor, inline_judge_args args) {
+  return supervisor->spawn<caf::monitored>(inline_judge, std::move(args));
 }
 
 }  // namespace cx

@@ -1,7 +1,7 @@
 // POST /v1/judge: one short-lived actor, admitted by the supervisor like a submission, runs
 // inline testcases in order on the Judge0 pool and answers 200 with the verdict, or 502 when
-// Judge0 fails. Without a slot it waits for (slot_atom); (abort_atom, reason) answers 503;
-// (client_gone_atom) stops it, so no further testcase reaches Judge0.
+// Judge0 fails. Without a slot it waits for one; an abort answers 503; its client leaving stops
+// it (messages/submission_interface.hpp).
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "messages/judge0_pool_interface.hpp"
+#include "messages/submission_interface.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {
@@ -27,6 +28,7 @@ struct inline_judge_args {
   judge0_pool_actor pool;
 };
 
-caf::behavior inline_judge(caf::event_based_actor* self, inline_judge_args args);
+// Spawned monitored by the supervisor, which owns it like a submission.
+inline_judge_actor spawn_inline_judge(caf::local_actor* supervisor, inline_judge_args args);
 
 }  // namespace cx

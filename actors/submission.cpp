@@ -23,6 +23,8 @@ using steady = std::chrono::steady_clock;
 enum class phase { marking, waiting_slot, fetching, judging, posting };
 
 struct submission_state {
+  // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
+  submission_state() = default;
   submission_args a;
   phase at = phase::marking;
   steady::time_point deadline;
@@ -33,7 +35,9 @@ struct submission_state {
   std::optional<std::string> aborted;  // shutdown asked while marking running
 };
 
-using state_ptr = std::shared_ptr<submission_state>;
+// The supervisor's conversation plus the submission's own deadline and stall timers.
+using submission_impl = submission_actor::extend<caf::reacts_to<deadline_atom>, caf::reacts_to<stalled_atom, int>>;
+using submission_self = submission_impl::stateful_pointer<submission_state>;
 
 std::int64_t elapsed_ms(steady::time_point since) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
@@ -43,18 +47,18 @@ int total(const submission_state& s) { return static_cast<int>(s.questions.testc
 
 // Our own actors answer within their outbound timeouts; this timer only catches one that died
 // holding the request. It is not cancelled: a late (stalled_atom, phase) finds the phase over.
-void arm_stall_timer(caf::event_based_actor* self, const state_ptr& s, std::chrono::milliseconds after) {
+void arm_stall_timer(submission_self self, submission_state* s, std::chrono::milliseconds after) {
   send_later(*s->a.io, self, after, stalled_atom::value, static_cast<int>(s->at));
 }
 
-void reply_mark_failed(const state_ptr& s) {
+void reply_mark_failed(submission_state* s) {
   s->a.reply->send(http::error_response(502, s->a.req.submission_id, "Failed to mark submission as running",
                                         "{\"requestId\":\"" + s->a.request_id + "\"}"));
 }
 
 // Ends the submission once its result's delivery is over; the supervisor posts nothing more for
 // it. `failure` (the log message) and `error` describe a delivery that did not happen.
-void end_after_delivery(caf::event_based_actor* self, const state_ptr& s, const char* failure = nullptr,
+void end_after_delivery(submission_self self, submission_state* s, const char* failure = nullptr,
                         std::string_view error = {}) {
   if (failure) {
     metrics::count_undelivered_result();
@@ -64,7 +68,7 @@ void end_after_delivery(caf::event_based_actor* self, const state_ptr& s, const 
   self->quit();
 }
 
-void post_result(caf::event_based_actor* self, const state_ptr& s, submission_result r) {
+void post_result(submission_self self, submission_state* s, submission_result r) {
   if (s->at == phase::posting) return;
   s->at = phase::posting;
   r.duration_ms = elapsed_ms(s->a.received);
@@ -89,16 +93,16 @@ void post_result(caf::event_based_actor* self, const state_ptr& s, submission_re
           });
 }
 
-void post_error(caf::event_based_actor* self, const state_ptr& s, std::string message, bool at_testcase) {
+void post_error(submission_self self, submission_state* s, std::string message, bool at_testcase) {
   std::optional<int> index;
   if (at_testcase) index = static_cast<int>(s->index);
   post_result(self, s, error_result(s->a.req.submission_id, std::move(message), index, s->passed, total(*s),
                                     s->a.received));
 }
 
-void run_next(caf::event_based_actor* self, const state_ptr& s);
+void run_next(submission_self self, submission_state* s);
 
-void on_outcome(caf::event_based_actor* self, const state_ptr& s, const judge0_outcome& o) {
+void on_outcome(submission_self self, submission_state* s, const judge0_outcome& o) {
   s->judge0_calls += o.judge0_calls;
   const auto& tc = s->questions.testcases[s->index];
   auto v = classify_verdict(o, tc, s->questions.question.comparison);
@@ -117,7 +121,7 @@ void on_outcome(caf::event_based_actor* self, const state_ptr& s, const judge0_o
   post_result(self, s, std::move(r));
 }
 
-void run_next(caf::event_based_actor* self, const state_ptr& s) {
+void run_next(submission_self self, submission_state* s) {
   if (s->at != phase::judging) return;
   if (s->index >= s->questions.testcases.size()) {
     submission_result r;
@@ -149,7 +153,7 @@ void run_next(caf::event_based_actor* self, const state_ptr& s) {
           });
 }
 
-void fetch_testcases(caf::event_based_actor* self, const state_ptr& s) {
+void fetch_testcases(submission_self self, submission_state* s) {
   s->at = phase::fetching;
   // No request timeout: deadline_atom bounds the fetch too.
   self->request(s->a.convex, caf::infinite, fetch_atom::value, s->a.req.kind, s->a.req.question_id)
@@ -174,25 +178,8 @@ void fetch_testcases(caf::event_based_actor* self, const state_ptr& s) {
           });
 }
 
-}  // namespace
-
-submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
-                               int passed, int total, steady::time_point received) {
-  submission_result r;
-  r.submission_id = submission_id;
-  r.status = result_status::error;
-  r.passed_count = passed;
-  r.total_count = total;
-  r.first_failure_index = index;
-  first_failure f;
-  f.error_message = std::move(message);
-  r.failure = std::move(f);
-  r.duration_ms = elapsed_ms(received);
-  return r;
-}
-
-caf::behavior submission(caf::event_based_actor* self, submission_args args) {
-  auto s = std::make_shared<submission_state>();
+submission_impl::behavior_type submission(submission_self self, submission_args args) {
+  auto* s = &self->state;
   s->a = std::move(args);
   s->deadline = s->a.received + s->a.cfg->max_request_runtime;
 
@@ -247,6 +234,27 @@ caf::behavior submission(caf::event_based_actor* self, submission_args args) {
         post_error(self, s, reason, s->at == phase::judging);
       },
   };
+}
+
+}  // namespace
+
+submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
+                               int passed, int total, steady::time_point received) {
+  submission_result r;
+  r.submission_id = submission_id;
+  r.status = result_status::error;
+  r.passed_count = passed;
+  r.total_count = total;
+  r.first_failure_index = index;
+  first_failure f;
+  f.error_message = std::move(message);
+  r.failure = std::move(f);
+  r.duration_ms = elapsed_ms(received);
+  return r;
+}
+
+submission_actor spawn_submission(caf::local_actor* supervisor, submission_args args) {
+  return supervisor->spawn<caf::monitored>(submission, std::move(args));
 }
 
 }  // namespace cx

@@ -3,7 +3,6 @@
 // failure, and post exactly one result to Convex.
 #pragma once
 
-#include <caf/actor.hpp>
 #include <caf/fwd.hpp>
 
 #include <atomic>
@@ -16,6 +15,7 @@
 #include "messages/convex_interface.hpp"
 #include "messages/judge0_pool_interface.hpp"
 #include "messages/judging.hpp"
+#include "messages/submission_interface.hpp"
 
 namespace cx {
 
@@ -40,7 +40,8 @@ struct submission_args {
   http::io_runtime* io = nullptr;  // timers (send_later)
 };
 
-caf::behavior submission(caf::event_based_actor* self, submission_args args);
+// Spawned monitored by the supervisor, which posts an error result for one that dies.
+submission_actor spawn_submission(caf::local_actor* supervisor, submission_args args);
 
 // The final result posted when a submission ends without judging (deadline, shutdown, crash).
 submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,

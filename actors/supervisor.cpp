@@ -37,7 +37,7 @@ struct child {
   bool has_slot = false;
   std::size_t bytes = 0;  // what it holds while it waits: source code and inline testcases
   std::shared_ptr<const submission_progress> progress;
-  caf::actor handle;
+  submission_actor handle;  // an inline judge speaks this conversation too
 };
 
 struct supervisor_state {
@@ -201,7 +201,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.io = st.io;
         args.progress = std::make_shared<submission_progress>();
         auto progress = args.progress;
-        auto h = self->spawn<caf::monitored>(submission, std::move(args));
+        auto h = spawn_submission(self, std::move(args));
         st.in_flight.insert(req.submission_id);
         enlist(self, child{req.submission_id, request_id, req.kind, received, decision == admission::run, bytes,
                            std::move(progress), h});
@@ -220,7 +220,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.has_slot = decision == admission::run;
         args.cfg = st.cfg;
         args.pool = st.pool;
-        auto h = self->spawn<caf::monitored>(inline_judge, std::move(args));
+        auto h = spawn_inline_judge(self, std::move(args));
         // Nobody waits for the verdict any more: the judge stops and frees its slot.
         reply->on_client_gone([h] { caf::anon_send(h, client_gone_atom::value); });
         enlist(self, child{{}, request_id, submission_kind::standard, received, decision == admission::run, bytes,
