@@ -46,7 +46,7 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   breaker_handle breaker{breaker_, view};
   convex_ = spawn_convex_callback(sys, cfg, *client_);
   pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
-  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, io);
+  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, timers::on_io(io));
   readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) {
     redis_ = std::make_unique<redis::client>(io, cfg->redis);

@@ -26,10 +26,6 @@ struct inline_state {
 
 using inline_self = inline_judge_actor::stateful_pointer<inline_state>;
 
-std::int64_t elapsed_ms(steady::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
-}
-
 void judge0_failed(inline_self self, inline_state* s, const std::string& why) {
   s->a.reply->send(http::response::json(502, inline_error_body(why, s->a.request_id, static_cast<int>(s->index))));
   self->quit();
@@ -39,7 +35,7 @@ void run_next(inline_self self, inline_state* s) {
   const auto& req = s->a.req;
   if (s->index >= req.testcases.size()) {
     inline_summary sum{true, static_cast<int>(req.testcases.size()), static_cast<int>(req.testcases.size()),
-                       elapsed_ms(s->a.received)};
+                       s->a.time.ms_since(s->a.received)};
     s->a.reply->send(http::response::json(200, inline_result_body(sum, nullptr)));
     return self->quit();
   }
@@ -49,7 +45,7 @@ void run_next(inline_self self, inline_state* s) {
   job.run.stdin_text = req.testcases[s->index].stdin_text;
   job.run.limits = clamp_inline_limits(req.cpu_seconds, req.memory_mb, req.wall_seconds, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
+  auto left = s->a.time.until(s->deadline);
   self->request(s->a.pool, left + reply_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
       .then(
           [self, s](judge0_outcome& o) {
@@ -64,7 +60,7 @@ void run_next(inline_self self, inline_state* s) {
               return run_next(self, s);
             }
             inline_summary sum{false, static_cast<int>(s->index), static_cast<int>(s->a.req.testcases.size()),
-                               elapsed_ms(s->a.received)};
+                               s->a.time.ms_since(s->a.received)};
             inline_failure f{static_cast<int>(s->index), &tc, &o};
             s->a.reply->send(http::response::json(200, inline_result_body(sum, &f)));
             self->quit();

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "messages/judge0_pool_interface.hpp"
@@ -26,6 +27,7 @@ struct inline_judge_args {
   bool has_slot = false;
   std::shared_ptr<const config> cfg;
   judge0_pool_actor pool;
+  timers time;
 };
 
 // Spawned monitored by the supervisor, which owns it like a submission.

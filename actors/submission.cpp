@@ -4,7 +4,7 @@
 
 #include "actors/convex_callback.hpp"
 #include "actors/reply_timeout.hpp"
-#include "actors/send_later.hpp"
+#include "actors/timers.hpp"
 #include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "http/json_errors.hpp"
@@ -39,16 +39,13 @@ struct submission_state {
 using submission_impl = submission_actor::extend<caf::reacts_to<deadline_atom>, caf::reacts_to<stalled_atom, int>>;
 using submission_self = submission_impl::stateful_pointer<submission_state>;
 
-std::int64_t elapsed_ms(steady::time_point since) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - since).count();
-}
 
 int total(const submission_state& s) { return static_cast<int>(s.questions.testcases.size()); }
 
 // Our own actors answer within their outbound timeouts; this timer only catches one that died
 // holding the request. It is not cancelled: a late (stalled_atom, phase) finds the phase over.
 void arm_stall_timer(submission_self self, submission_state* s, std::chrono::milliseconds after) {
-  send_later(*s->a.io, self, after, stalled_atom::value, static_cast<int>(s->at));
+  s->a.time.send_later(self, after, stalled_atom::value, static_cast<int>(s->at));
 }
 
 void reply_mark_failed(submission_state* s) {
@@ -71,7 +68,7 @@ void end_after_delivery(submission_self self, submission_state* s, const char* f
 void post_result(submission_self self, submission_state* s, submission_result r) {
   if (s->at == phase::posting) return;
   s->at = phase::posting;
-  r.duration_ms = elapsed_ms(s->a.received);
+  r.duration_ms = s->a.time.ms_since(s->a.received);
   const auto outcome = to_string(r.status);
   metrics::count_submission(outcome);
   log::info("submission judged", {{"submission_id", s->a.req.submission_id},
@@ -97,7 +94,7 @@ void post_error(submission_self self, submission_state* s, std::string message, 
   std::optional<int> index;
   if (at_testcase) index = static_cast<int>(s->index);
   post_result(self, s, error_result(s->a.req.submission_id, std::move(message), index, s->passed, total(*s),
-                                    s->a.received));
+                                    s->a.time.ms_since(s->a.received)));
 }
 
 void run_next(submission_self self, submission_state* s);
@@ -200,8 +197,7 @@ submission_impl::behavior_type submission(submission_self self, submission_args 
             s->a.reply->send(std::move(res));
             s->a.reply.reset();
             s->a.progress->accepted.store(true, std::memory_order_release);
-            auto left = std::chrono::duration_cast<std::chrono::milliseconds>(s->deadline - steady::now());
-            send_later(*s->a.io, self, left, deadline_atom::value);
+            s->a.time.send_later(self, s->a.time.until(s->deadline), deadline_atom::value);
             if (s->aborted) return post_error(self, s, *s->aborted, false);
             if (s->a.has_slot) return fetch_testcases(self, s);
             s->at = phase::waiting_slot;
@@ -239,7 +235,7 @@ submission_impl::behavior_type submission(submission_self self, submission_args 
 }  // namespace
 
 submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
-                               int passed, int total, steady::time_point received) {
+                               int passed, int total, std::int64_t duration_ms) {
   submission_result r;
   r.submission_id = submission_id;
   r.status = result_status::error;
@@ -249,7 +245,7 @@ submission_result error_result(const std::string& submission_id, std::string mes
   first_failure f;
   f.error_message = std::move(message);
   r.failure = std::move(f);
-  r.duration_ms = elapsed_ms(received);
+  r.duration_ms = duration_ms;
   return r;
 }
 

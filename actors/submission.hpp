@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
 #include "messages/convex_interface.hpp"
@@ -37,7 +38,7 @@ struct submission_args {
   convex_actor convex;
   judge0_pool_actor pool;
   std::shared_ptr<submission_progress> progress;
-  http::io_runtime* io = nullptr;  // timers (send_later)
+  timers time;  // the clock and the deadline and stall timers
 };
 
 // Spawned monitored by the supervisor, which posts an error result for one that dies.
@@ -45,6 +46,6 @@ submission_actor spawn_submission(caf::local_actor* supervisor, submission_args 
 
 // The final result posted when a submission ends without judging (deadline, shutdown, crash).
 submission_result error_result(const std::string& submission_id, std::string message, std::optional<int> index,
-                               int passed, int total, std::chrono::steady_clock::time_point received);
+                               int passed, int total, std::int64_t duration_ms);
 
 }  // namespace cx

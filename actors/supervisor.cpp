@@ -46,7 +46,7 @@ struct supervisor_state {
   std::shared_ptr<const config> cfg;
   convex_actor convex;
   judge0_pool_actor pool;
-  http::io_runtime* io = nullptr;
+  timers time;
   std::unordered_map<caf::actor_addr, child> children;
   std::unordered_set<std::string> in_flight;  // submission ids
   std::deque<caf::actor_addr> waiting;        // accepted, waiting for a slot
@@ -154,7 +154,8 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
                {{"submission_id", c.submission_id}, {"request_id", c.request_id},
                 {"reason", self->system().render(dm.reason)}});
     metrics::count_submission("error");
-    auto r = error_result(c.submission_id, "internal error while judging", std::nullopt, 0, 0, c.received);
+    auto r = error_result(c.submission_id, "internal error while judging", std::nullopt, 0, 0,
+                          st.time.ms_since(c.received));
     self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
         .then([](bool) {}, [](caf::error&) {});
   }
@@ -162,8 +163,8 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
 }
 
 caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, convex_actor convex,
-                         judge0_pool_actor pool, http::io_runtime* io) {
-  self->state.io = io;
+                         judge0_pool_actor pool, timers time) {
+  self->state.time = time;
   self->state.cfg = cfg;
   self->state.convex = convex;
   self->state.pool = pool;
@@ -198,7 +199,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.cfg = st.cfg;
         args.convex = st.convex;
         args.pool = st.pool;
-        args.io = st.io;
+        args.time = st.time;
         args.progress = std::make_shared<submission_progress>();
         auto progress = args.progress;
         auto h = spawn_submission(self, std::move(args));
@@ -220,6 +221,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
         args.has_slot = decision == admission::run;
         args.cfg = st.cfg;
         args.pool = st.pool;
+        args.time = st.time;
         auto h = spawn_inline_judge(self, std::move(args));
         // Nobody waits for the verdict any more: the judge stops and frees its slot.
         reply->on_client_gone([h] { caf::anon_send(h, client_gone_atom::value); });
@@ -241,8 +243,8 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
 }  // namespace
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
-                            judge0_pool_actor pool, http::io_runtime& io) {
-  return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), &io);
+                            judge0_pool_actor pool, timers time) {
+  return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), time);
 }
 
 }  // namespace cx

@@ -12,15 +12,14 @@
 
 #include <memory>
 
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/convex_interface.hpp"
 #include "messages/judge0_pool_interface.hpp"
 
-namespace cx::http { class io_runtime; }
-
 namespace cx {
 
 caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
-                            judge0_pool_actor pool, http::io_runtime& io);
+                            judge0_pool_actor pool, timers time);
 
 }  // namespace cx

@@ -44,7 +44,7 @@ class SupervisorTest : public ::testing::Test {
                 {"LOG_LEVEL", "error"}});
     auto parsed = parse_config_from_map(env);
     auto cfg = std::make_shared<const config>(std::get<config>(parsed));
-    auto supervisor = spawn_supervisor(sys, cfg, convex, judge0_pool_actor{}, io);
+    auto supervisor = spawn_supervisor(sys, cfg, convex, judge0_pool_actor{}, timers::on_io(io));
     actors = {supervisor, caf::actor_cast<caf::actor>(convex)};
     return supervisor;
   }
