@@ -8,13 +8,13 @@
 
 #include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_client.hpp"
+#include "actors/policy/poll_timing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/random_hex.hpp"
-#include "actors/policy/poll_timing.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/client.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 

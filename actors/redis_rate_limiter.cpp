@@ -8,7 +8,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "http/log.hpp"
+#include "actors/telemetry/log.hpp"
 #include "http/redis_client.hpp"
 #include "messages/atoms.hpp"
 #include "messages/rate_messages.hpp"

@@ -8,7 +8,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "http/log.hpp"
+#include "actors/telemetry/log.hpp"
 #include "http/url.hpp"
 
 namespace cx {

@@ -10,7 +10,7 @@
 #include "service_fixture.hpp"
 
 #include "actors/policy/base64.hpp"
-#include "http/metrics.hpp"
+#include "actors/telemetry/metrics.hpp"
 
 using namespace cx;
 using namespace cx::testing;
