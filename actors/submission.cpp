@@ -3,12 +3,12 @@
 #include <caf/all.hpp>
 
 #include "actors/convex_callback.hpp"
-#include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
 #include "actors/reply_timeout.hpp"
 #include "actors/send_later.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
+#include "config/judge0_clamps.hpp"
 #include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
