@@ -11,7 +11,6 @@
 
 #include "actors/policy/auth.hpp"
 #include "actors/policy/bucket_table.hpp"
-#include "actors/policy/id_rules.hpp"
 #include "actors/policy/replay_guard.hpp"
 #include "actors/policy/routing.hpp"
 #include "actors/policy/signing.hpp"
@@ -21,6 +20,7 @@
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
 #include "messages/http_messages.hpp"
+#include "messages/id_rules.hpp"
 #include "messages/rate_messages.hpp"
 #include "messages/wire_json.hpp"
 

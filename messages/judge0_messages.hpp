@@ -5,8 +5,8 @@
 
 #include <chrono>
 
-#include "actors/policy/breaker_state.hpp"
 #include "http/server.hpp"
+#include "messages/call_outcome.hpp"
 #include "messages/judging.hpp"
 
 namespace cx {

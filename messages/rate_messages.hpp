@@ -3,8 +3,8 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
-#include "actors/policy/token_bucket.hpp"
 #include "http/redis_client.hpp"
+#include "messages/rate_decision.hpp"
 
 namespace cx {
 
