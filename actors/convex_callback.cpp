@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "actors/http_caller.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/send_later.hpp"
@@ -14,7 +15,6 @@
 #include "actors/telemetry/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {

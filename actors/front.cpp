@@ -9,6 +9,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/http_messages.hpp"
 #include "actors/policy/auth.hpp"
 #include "actors/policy/bucket_table.hpp"
 #include "actors/policy/replay_guard.hpp"
@@ -19,7 +20,6 @@
 #include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/id_rules.hpp"
 #include "messages/rate_messages.hpp"
 #include "messages/wire_json.hpp"

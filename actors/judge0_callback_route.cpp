@@ -2,8 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/http_messages.hpp"
 #include "http/json_errors.hpp"
-#include "messages/judge0_messages.hpp"
 
 namespace cx {
 namespace {

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/http_messages.hpp"
 #include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_client.hpp"
 #include "actors/policy/poll_timing.hpp"

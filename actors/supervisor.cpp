@@ -10,6 +10,7 @@
 #include <unordered_set>
 
 #include "actors/convex_callback.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/inline_judge.hpp"
 #include "actors/policy/admission.hpp"
 #include "actors/reply_timeout.hpp"
@@ -20,7 +21,6 @@
 #include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {

@@ -5,7 +5,6 @@
 
 #include <chrono>
 
-#include "http/server.hpp"
 #include "messages/call_outcome.hpp"
 #include "messages/judging.hpp"
 
@@ -23,17 +22,8 @@ struct judge0_job {
   std::string callback_key;
 };
 
-// A Judge0 callback PUT for the pool to check and answer.
-struct judge0_callback {
-  std::string job;
-  std::string secret;
-  std::string body;
-  http::responder_ptr reply;
-};
-
 }  // namespace cx
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_callback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_outcome)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::call_outcome)  // (record_atom, call_outcome) to the circuit breaker

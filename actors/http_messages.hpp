@@ -1,9 +1,13 @@
-// The front actor's inbox: one parsed HTTP request and the handle that answers it.
+// The actor messages that carry http:: values: the front's inbox (one parsed request and the
+// handle that answers it), the Judge0 callback PUT handed to the pool, and the reply handle and
+// arrival time of the supervisor's admit messages. They sit here, above http/, not in messages/,
+// which ranks below http/ and so cannot name its types.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <chrono>
+#include <string>
 
 #include "http/client.hpp"
 #include "http/message.hpp"
@@ -17,10 +21,19 @@ struct incoming_request {
   std::chrono::steady_clock::time_point received;
 };
 
+// A Judge0 callback PUT for the pool to check and answer.
+struct judge0_callback {
+  std::string job;
+  std::string secret;
+  std::string body;
+  http::responder_ptr reply;
+};
+
 }  // namespace cx
 
 // Local messages only; these never leave the process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::incoming_request)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_callback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_response)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::responder_ptr)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::chrono::steady_clock::time_point)
