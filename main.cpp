@@ -14,10 +14,10 @@
 #include <thread>
 
 #include "actors/app.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "config/config.hpp"
 #include "http/io_runtime.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 
 namespace {
 

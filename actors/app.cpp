@@ -5,6 +5,7 @@
 #include "actors/circuit_breaker.hpp"
 #include "actors/convex_callback.hpp"
 #include "actors/front.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/judge0_callback_route.hpp"
 #include "actors/judge0_pool.hpp"
 #include "actors/policy/auth.hpp"
@@ -13,12 +14,11 @@
 #include "actors/redis_rate_limiter.hpp"
 #include "actors/shutdown_coordinator.hpp"
 #include "actors/supervisor.hpp"
+#include "actors/telemetry/log.hpp"
 #include "http/client.hpp"
-#include "http/log.hpp"
 #include "http/redis_client.hpp"
 #include "http/server.hpp"
 #include "messages/atoms.hpp"
-#include "messages/http_messages.hpp"
 
 namespace cx {
 namespace {

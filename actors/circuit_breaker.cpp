@@ -2,8 +2,8 @@
 
 #include <caf/all.hpp>
 
-#include "http/log.hpp"
-#include "http/metrics.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 

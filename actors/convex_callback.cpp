@@ -7,14 +7,14 @@
 #include <unordered_map>
 
 #include "actors/http_caller.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/send_later.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_interface.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {

@@ -9,18 +9,18 @@
 #include <unordered_map>
 #include <vector>
 
+#include "actors/http_messages.hpp"
 #include "actors/policy/auth.hpp"
 #include "actors/policy/bucket_table.hpp"
-#include "actors/policy/id_rules.hpp"
 #include "actors/policy/replay_guard.hpp"
 #include "actors/policy/routing.hpp"
 #include "actors/policy/signing.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
+#include "messages/id_rules.hpp"
 #include "messages/rate_messages.hpp"
 #include "messages/wire_json.hpp"
 

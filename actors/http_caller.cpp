@@ -2,9 +2,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/http_messages.hpp"
 #include "http/io_runtime.hpp"
 #include "messages/atoms.hpp"
-#include "messages/http_messages.hpp"
 
 namespace cx {
 namespace {

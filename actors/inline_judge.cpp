@@ -2,11 +2,11 @@
 
 #include <caf/all.hpp>
 
-#include "actors/reply_timeout.hpp"
-#include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
+#include "actors/reply_timeout.hpp"
+#include "actors/telemetry/log.hpp"
+#include "config/judge0_clamps.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 

@@ -2,8 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "actors/http_messages.hpp"
 #include "http/json_errors.hpp"
-#include "messages/judge0_messages.hpp"
 
 namespace cx {
 namespace {
@@ -43,8 +43,11 @@ http::request_handler judge0_callback_handler(judge0_pool_actor pool) {
       return reply->send(std::move(res));
     }
     if (req.body_too_large) return reply->send(http::error_response(413, "Callback body too large"));
+    auto answer = [reply](bool known) {
+      reply->send(known ? http::response::json(200, R"({"status":"ok"})") : http::error_response(404, "Not found"));
+    };
     caf::anon_send(pool, judge0_callback{std::move(path->job), std::move(path->secret), std::move(req.body),
-                                         std::move(reply)});
+                                         std::move(answer)});
   };
 }
 

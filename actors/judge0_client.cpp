@@ -6,14 +6,14 @@
 #include <random>
 
 #include "actors/http_caller.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/poll_timing.hpp"
 #include "actors/policy/verdict.hpp"
 #include "actors/send_later.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "messages/atoms.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/judge0_messages.hpp"
 #include "messages/wire_json.hpp"
 

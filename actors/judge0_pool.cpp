@@ -11,10 +11,9 @@
 #include "actors/policy/poll_timing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/random_hex.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/client.hpp"
-#include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 
@@ -146,9 +145,9 @@ judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<co
                                                                                     : nullptr;
         if (refused) {
           metrics::count_judge0_callback(refused);
-          return cb.reply->send(http::error_response(404, "Not found"));
+          return cb.answer(false);
         }
-        cb.reply->send(http::response::json(200, R"({"status":"ok"})"));
+        cb.answer(true);
         self->send(it->second.client, callback_atom::value, cb.job, std::move(cb.body));
       },
       [self](ran_for_atom, std::int64_t still_running_ms) {

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "actors/http_caller.hpp"
+#include "actors/http_messages.hpp"
 #include "messages/atoms.hpp"
-#include "messages/http_messages.hpp"
 
 namespace cx {
 namespace {

@@ -8,10 +8,13 @@
 #include <functional>
 #include <unordered_map>
 
-#include "http/log.hpp"
+#include "actors/telemetry/log.hpp"
 #include "http/redis_client.hpp"
 #include "messages/atoms.hpp"
 #include "messages/rate_messages.hpp"
+
+// The Redis connection's answer, back to this actor as (redis_done_atom, id, result).
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::redis::result)
 
 namespace cx {
 namespace {

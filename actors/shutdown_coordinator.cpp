@@ -2,7 +2,7 @@
 
 #include <caf/all.hpp>
 
-#include "http/log.hpp"
+#include "actors/telemetry/log.hpp"
 #include "messages/atoms.hpp"
 
 namespace cx {

@@ -3,13 +3,13 @@
 #include <caf/all.hpp>
 
 #include "actors/convex_callback.hpp"
-#include "actors/reply_timeout.hpp"
-#include "actors/timers.hpp"
-#include "actors/policy/judge0_limits.hpp"
 #include "actors/policy/verdict.hpp"
+#include "actors/reply_timeout.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
+#include "actors/timers.hpp"
+#include "config/judge0_clamps.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
 #include "messages/judge0_messages.hpp"

@@ -10,17 +10,17 @@
 #include <unordered_set>
 
 #include "actors/convex_callback.hpp"
+#include "actors/http_messages.hpp"
 #include "actors/inline_judge.hpp"
-#include "actors/reply_timeout.hpp"
 #include "actors/policy/admission.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/submission.hpp"
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/io_runtime.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {

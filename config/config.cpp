@@ -8,8 +8,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
-#include "http/log.hpp"
-#include "http/url.hpp"
+#include "actors/telemetry/log.hpp"
+#include "messages/url.hpp"
 
 namespace cx {
 namespace {
@@ -85,7 +85,7 @@ class reader {
       if (required) throw bad_value(name + " is required (an http:// or https:// URL)");
       return def;
     }
-    auto parsed = http::parse_url(*v);
+    auto parsed = parse_url(*v);
     if (!parsed) fail(name, *v, "an http:// or https:// URL");
     std::string out = *v;
     while (!out.empty() && out.back() == '/') out.pop_back();

@@ -15,8 +15,8 @@
 #include <optional>
 
 #include "http/io_runtime_impl.hpp"
-#include "http/url.hpp"
 #include "http/wire.hpp"
+#include "messages/url.hpp"
 
 namespace cx::http {
 

@@ -17,10 +17,10 @@
 #include <stdexcept>
 #include <vector>
 
+#include "actors/telemetry/log.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/io_runtime_impl.hpp"
 #include "http/json_errors.hpp"
-#include "http/log.hpp"
-#include "http/metrics.hpp"
 #include "http/request_reader.hpp"
 #include "http/wire.hpp"
 

@@ -7,7 +7,7 @@
 
 #include "http/client.hpp"
 #include "http/message.hpp"
-#include "http/url.hpp"
+#include "messages/url.hpp"
 
 namespace cx::http {
 

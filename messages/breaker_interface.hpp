@@ -5,8 +5,8 @@
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
 
-#include "actors/policy/breaker_state.hpp"
 #include "messages/atoms.hpp"
+#include "messages/call_outcome.hpp"
 
 namespace cx {
 

@@ -1,9 +1,9 @@
 // Judge0 CE request and response bodies (base64 both ways).
 #include <boost/json.hpp>
 
-#include "actors/policy/base64.hpp"
-#include "actors/policy/utf8.hpp"
+#include "messages/base64.hpp"
 #include "messages/json_fields.hpp"
+#include "messages/utf8.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {

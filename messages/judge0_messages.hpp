@@ -4,9 +4,10 @@
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <chrono>
+#include <functional>
+#include <string>
 
-#include "actors/policy/breaker_state.hpp"
-#include "http/server.hpp"
+#include "messages/call_outcome.hpp"
 #include "messages/judging.hpp"
 
 namespace cx {
@@ -23,17 +24,19 @@ struct judge0_job {
   std::string callback_key;
 };
 
-// A Judge0 callback PUT for the pool to check and answer.
+// A Judge0 callback PUT for the pool to check. `answer(true)`: it names a job in flight with
+// its secret, and the job's client judges the body; false: unknown or forged, nothing changed.
+// The listener turns the answer into the HTTP reply, so no HTTP type reaches the pool.
 struct judge0_callback {
   std::string job;
   std::string secret;
   std::string body;
-  http::responder_ptr reply;
+  std::function<void(bool known)> answer;
 };
 
 }  // namespace cx
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_job)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_callback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_outcome)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::judge0_callback)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::call_outcome)  // (record_atom, call_outcome) to the circuit breaker

@@ -3,7 +3,7 @@
 
 #include <set>
 
-#include "actors/policy/id_rules.hpp"
+#include "messages/id_rules.hpp"
 #include "messages/json_fields.hpp"
 #include "messages/wire_json.hpp"
 

@@ -7,8 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "actors/policy/compare_outputs.hpp"
-
 namespace cx {
 
 enum class submission_kind { standard, personalized };
@@ -27,6 +25,13 @@ struct testcase {
   std::string stdin_text;
   std::string expected_stdout;
   std::string name;
+};
+
+// How a question compares outputs (contract §1); actors/policy/compare_outputs applies it.
+struct output_comparison {
+  bool trim_outputs = true;
+  bool normalize_whitespace = false;
+  bool case_sensitive = true;
 };
 
 struct question_settings {

@@ -3,8 +3,7 @@
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
-#include "actors/policy/token_bucket.hpp"
-#include "http/redis_client.hpp"
+#include "messages/rate_decision.hpp"
 
 namespace cx {
 
@@ -23,4 +22,3 @@ struct replay_answer {
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::rate_answer)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::replay_answer)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::redis::result)  // the Redis connection's answer, back to its caller

@@ -3,6 +3,8 @@
 
 #include <cstdint>
 
+#include "messages/call_outcome.hpp"
+
 namespace cx {
 
 enum class breaker_mode { closed = 0, open = 1, half_open = 2 };
@@ -12,9 +14,6 @@ struct breaker_settings {
   std::int64_t open_ms = 10000;
   int half_open_trials = 2;
 };
-
-// What a finished Judge0 call says about Judge0's health.
-enum class call_outcome { success, failure, neutral };
 
 // Transport errors, timeouts and 5xx count against Judge0; 503 "queue is full" (backpressure)
 // and 4xx (the request's fault) count neither way.

@@ -4,13 +4,9 @@
 #include <string>
 #include <string_view>
 
-namespace cx {
+#include "messages/judging.hpp"
 
-struct output_comparison {
-  bool trim_outputs = true;
-  bool normalize_whitespace = false;
-  bool case_sensitive = true;
-};
+namespace cx {
 
 // JavaScript String.prototype.trimEnd on UTF-8 text.
 std::string_view trim_end_js(std::string_view s);

@@ -28,10 +28,6 @@ std::int64_t clamp_memory(double mb, const judge0_clamps& c) {
 
 }  // namespace
 
-judge0_clamps clamps_from(const config& c) {
-  return {c.judge0_max_cpu_time_limit, c.judge0_max_wall_time_limit, c.judge0_max_memory_limit_kb};
-}
-
 judge0_limits clamp_limits(double time_limit_seconds, double memory_limit_mb, const judge0_clamps& clamps) {
   judge0_limits out;
   out.cpu_seconds = clamp_cpu(time_limit_seconds, clamps);

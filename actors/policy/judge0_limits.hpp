@@ -1,7 +1,6 @@
 // Turn a question's limits into limits Judge0 accepts, instead of letting it answer 422.
 #pragma once
 
-#include "config/config.hpp"
 #include "messages/judging.hpp"
 
 namespace cx {
@@ -12,7 +11,6 @@ struct judge0_clamps {
   int max_memory_kb = 512000;
 };
 
-judge0_clamps clamps_from(const config& c);
 // cpu = timeLimitSeconds, wall = 2 x cpu, memory = memoryLimitMb x 1024, each clamped.
 judge0_limits clamp_limits(double time_limit_seconds, double memory_limit_mb, const judge0_clamps& clamps);
 // Inline /v1/judge limits: only those given are sent, clamped the same way.

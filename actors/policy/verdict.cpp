@@ -1,5 +1,7 @@
 #include "actors/policy/verdict.hpp"
 
+#include "actors/policy/compare_outputs.hpp"
+
 namespace cx {
 
 const char* judge0_status_name(int id) {

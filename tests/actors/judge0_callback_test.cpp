@@ -9,8 +9,8 @@
 
 #include "service_fixture.hpp"
 
-#include "actors/policy/base64.hpp"
-#include "http/metrics.hpp"
+#include "actors/telemetry/metrics.hpp"
+#include "messages/base64.hpp"
 
 using namespace cx;
 using namespace cx::testing;

@@ -9,12 +9,12 @@
 #include <future>
 #include <map>
 
+#include "actors/http_messages.hpp"
 #include "actors/submission.hpp"
 #include "config/config.hpp"
 #include "http/io_runtime.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/http_messages.hpp"
 
 using namespace cx;
 using namespace std::chrono_literals;

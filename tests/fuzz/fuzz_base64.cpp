@@ -5,8 +5,8 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/policy/base64.hpp"
 #include "fuzz_check.hpp"
+#include "messages/base64.hpp"
 
 namespace {
 

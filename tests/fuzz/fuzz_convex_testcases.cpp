@@ -8,9 +8,10 @@
 #include <string>
 #include <variant>
 
-#include "actors/policy/base64.hpp"
+#include "actors/policy/compare_outputs.hpp"
 #include "actors/policy/judge0_limits.hpp"
 #include "fuzz_check.hpp"
+#include "messages/base64.hpp"
 #include "messages/wire_json.hpp"
 
 namespace {

@@ -11,10 +11,10 @@
 #include <cstdint>
 #include <string>
 
-#include "actors/policy/base64.hpp"
-#include "actors/policy/utf8.hpp"
 #include "actors/policy/verdict.hpp"
 #include "fuzz_check.hpp"
+#include "messages/base64.hpp"
+#include "messages/utf8.hpp"
 #include "messages/wire_json.hpp"
 
 namespace {

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "../support/raw_socket.hpp"
+#include "actors/telemetry/metrics.hpp"
 #include "http/io_runtime.hpp"
-#include "http/metrics.hpp"
 #include "http/server.hpp"
 
 using namespace cx;

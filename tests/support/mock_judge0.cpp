@@ -4,8 +4,8 @@
 
 #include <thread>
 
-#include "actors/policy/base64.hpp"
 #include "http_test_client.hpp"
+#include "messages/base64.hpp"
 
 namespace cx::testing {
 

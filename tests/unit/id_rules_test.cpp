@@ -1,4 +1,4 @@
-#include "actors/policy/id_rules.hpp"
+#include "messages/id_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "http/log.hpp"
+#include "actors/telemetry/log.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
-#include "http/url.hpp"
+#include "messages/url.hpp"
 
 #include <gtest/gtest.h>
 
-using cx::http::parse_url;
+using cx::parse_url;
 
 TEST(Url, SplitsSchemeHostPortAndTarget) {
   auto u = parse_url("https://x.convex.site/coding/testcases?a=1");

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
-#include "actors/policy/base64.hpp"
+#include "messages/base64.hpp"
 
 using namespace cx;
 

@@ -6,7 +6,7 @@ using namespace cx::http;
 
 namespace {
 
-url_parts url(const char* u) { return *parse_url(u); }
+cx::url_parts url(const char* u) { return *cx::parse_url(u); }
 
 }  // namespace
 

@@ -1,6 +1,6 @@
 // base64 as Judge0 speaks it (60-character lines): the service's codec against OpenSSL's EVP
 // decoder and a plain table loop encoder, on 100 B, 64 KiB and 1 MiB. It is how the choice in
-// actors/policy/base64.cpp was made (README, "Benchmarks"):
+// messages/base64.cpp was made (README, "Benchmarks"):
 //   cmake --build build --target base64_bench && build/base64_bench --benchmark_min_time=0.2
 #include <benchmark/benchmark.h>
 #include <openssl/evp.h>
@@ -8,7 +8,7 @@
 #include <random>
 #include <string>
 
-#include "actors/policy/base64.hpp"
+#include "messages/base64.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 #include "base64.hpp"
 
-#include "actors/policy/base64.hpp"
+#include "messages/base64.hpp"
 
 #include <array>
 #include <cstdint>

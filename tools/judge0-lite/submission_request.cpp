@@ -9,7 +9,7 @@
 #include <cstdlib>
 
 #include "base64.hpp"
-#include "http/url.hpp"
+#include "messages/url.hpp"
 
 namespace judge0_lite {
 
@@ -264,7 +264,7 @@ submission_request build_submission(const json::object& p, bool base64_encoded, 
   // Judge0 stores any string and fails at delivery time, silently; judge0-lite refuses at once
   // what it could never deliver (it has no https client for callbacks).
   if (auto cb = string_param(p, "callback_url"); cb && !blank(*cb)) {
-    auto url = cx::http::parse_url(*cb);
+    auto url = cx::parse_url(*cb);
     if (!url || url->tls) {
       errors.add("callback_url", "must be an http:// URL");
     } else {

@@ -1,4 +1,4 @@
-#include "http/metrics.hpp"
+#include "actors/telemetry/metrics.hpp"
 
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>

@@ -1,10 +1,10 @@
-#include "http/url.hpp"
+#include "messages/url.hpp"
 
 #include <boost/url/parse.hpp>
 
 #include <charconv>
 
-namespace cx::http {
+namespace cx {
 
 std::optional<url_parts> parse_url(std::string_view text) {
   namespace urls = boost::urls;
@@ -34,4 +34,4 @@ std::optional<url_parts> parse_url(std::string_view text) {
   return out;
 }
 
-}  // namespace cx::http
+}  // namespace cx

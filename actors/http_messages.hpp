@@ -1,9 +1,12 @@
-// The front actor's inbox: one parsed HTTP request and the handle that answers it.
+// The actor messages that carry http:: values: the front's inbox (one parsed request and the
+// handle that answers it), and the reply handle and arrival time of the supervisor's admit messages. They sit here, above http/, not in messages/,
+// which ranks below http/ and so cannot name its types.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
 
 #include <chrono>
+#include <string>
 
 #include "http/client.hpp"
 #include "http/message.hpp"

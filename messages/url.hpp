@@ -1,4 +1,5 @@
 // Absolute http(s) URL splitting (Boost.URL) for the outbound client and config validation.
+// A pure function of a wire value, so it sits in messages/, below both config/ and http/.
 #pragma once
 
 #include <cstdint>
@@ -6,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace cx::http {
+namespace cx {
 
 struct url_parts {
   bool tls = false;
@@ -17,4 +18,4 @@ struct url_parts {
 
 std::optional<url_parts> parse_url(std::string_view url);
 
-}  // namespace cx::http
+}  // namespace cx

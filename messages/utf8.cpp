@@ -1,4 +1,4 @@
-#include "actors/policy/utf8.hpp"
+#include "messages/utf8.hpp"
 
 namespace cx {
 

@@ -1,4 +1,4 @@
-#include "actors/policy/base64.hpp"
+#include "messages/base64.hpp"
 
 #include <openssl/evp.h>
 
