@@ -127,11 +127,6 @@ std::string first_error(const std::vector<result>& results) {
 
 std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()); }
 
-// XDEL before XACK: see stream_store::ack.
-std::vector<std::vector<std::string>> ack_commands(const stream_names& n, const std::string& id) {
-  return {{"XDEL", n.stream, id}, {"XACK", n.stream, n.group, id}};
-}
-
 }  // namespace
 
 stream_store::stream_store(client& commands, client& reader, stream_names names, stream_entry_caps caps)
@@ -170,12 +165,6 @@ void stream_store::journal(const stream_entry& e, std::chrono::milliseconds dedu
     }
     done(std::move(out));
   });
-}
-
-void stream_store::withdraw(const std::string& id, const std::string& submission_id, done_fn done) {
-  auto commands = ack_commands(names_, id);
-  commands.push_back({"DEL", names_.dedup_prefix + submission_id});
-  pipeline(commands_, std::move(commands), [done = std::move(done)](std::vector<result> rs) { done(first_error(rs)); });
 }
 
 void stream_store::read(const std::string& consumer, int count, std::chrono::milliseconds block,
@@ -240,8 +229,12 @@ void stream_store::take_over(const std::string& consumer, std::chrono::milliseco
                     });
 }
 
-void stream_store::ack(const std::string& id, done_fn done) {
-  pipeline(commands_, ack_commands(names_, id), [done = std::move(done)](std::vector<result> rs) { done(first_error(rs)); });
+void stream_store::remove(const std::string& id, const std::string& submission_id, done_fn done) {
+  pipeline(commands_,
+           {{"XDEL", names_.stream, id},
+            {"XACK", names_.stream, names_.group, id},
+            {"DEL", names_.dedup_prefix + submission_id}},
+           [done = std::move(done)](std::vector<result> rs) { done(first_error(rs)); });
 }
 
 void stream_store::backlog(std::function<void(backlog_result)> done) {

@@ -25,7 +25,7 @@ struct stream_names {
 };
 
 // One entry as a consumer gets it. An entry whose fields are unusable still comes with its id,
-// so that the caller can log it and acknowledge it instead of meeting it again forever.
+// so that the caller can log it and remove it instead of meeting it again forever.
 struct delivery {
   std::string id;
   std::int64_t deliveries = 1;  // Redis's delivery counter, 1 for the first read
@@ -71,8 +71,6 @@ class stream_store {
   void create_group(done_fn done);
   // Appends the entry unless its submission was journaled before (by any pod, within `dedup_ttl`).
   void journal(const stream_entry& e, std::chrono::milliseconds dedup_ttl, std::function<void(journal_outcome)> done);
-  // Undoes a journal whose mark-running failed: the entry and its duplicate mark go.
-  void withdraw(const std::string& id, const std::string& submission_id, done_fn done);
   // New entries for `consumer`, at most `count` (0 or less asks Redis nothing: COUNT 0 means no
   // limit). A `block` above zero waits that long for one.
   void read(const std::string& consumer, int count, std::chrono::milliseconds block,
@@ -88,10 +86,13 @@ class stream_store {
   // each with its delivery counter.
   void take_over(const std::string& consumer, std::chrono::milliseconds min_idle, int count, const std::string& cursor,
                  std::function<void(deliveries_result)> done);
-  // After the result was delivered: XDEL, then XACK, pipelined. In that order a lost XACK leaves
-  // only a pending id without an entry, which the next take-over drops; a lost XDEL would leave
-  // an entry no one is ever given again.
-  void ack(const std::string& id, done_fn done);
+  // Forgets a submission once its result was delivered (or definitively failed), or when its
+  // mark-running failed: XDEL, XACK, then DEL of its duplicate mark, pipelined. So a later
+  // request with the same submissionId runs again, as in memory mode. In that order a lost XACK
+  // leaves only a pending id without an entry, which the next take-over drops; XACK first and a
+  // lost XDEL would leave an entry that no one is ever given again. Every step is idempotent:
+  // retry it as a whole.
+  void remove(const std::string& id, const std::string& submission_id, done_fn done);
   // The stream's length and the group's pending count (stream_lease's shared_backlog).
   void backlog(std::function<void(backlog_result)> done);
 

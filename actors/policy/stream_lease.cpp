@@ -37,6 +37,10 @@ milliseconds remaining_runtime(std::chrono::system_clock::time_point deadline,
   return std::max(milliseconds(0), std::chrono::duration_cast<milliseconds>(deadline - now));
 }
 
+milliseconds duplicate_mark_ttl(const lease_policy& p, milliseconds max_runtime, milliseconds result_delivery) {
+  return max_runtime + std::max(1, p.max_attempts) * (p.lease + result_delivery);
+}
+
 std::int64_t shared_backlog(std::int64_t stream_length, std::int64_t pending) {
   return std::max<std::int64_t>(0, stream_length - pending);
 }

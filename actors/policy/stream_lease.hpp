@@ -47,6 +47,13 @@ std::string abandoned_message(int attempts);
 std::chrono::milliseconds remaining_runtime(std::chrono::system_clock::time_point deadline,
                                             std::chrono::system_clock::time_point now);
 
+// How long a submission's duplicate mark lives in Redis. It goes with its entry, so this only
+// bounds a mark whose entry was lost; it outlasts every way the entry can still be in flight:
+// the deadline, then up to max_attempts deliveries that each may wait out a lease and deliver
+// a result (the deadline error).
+std::chrono::milliseconds duplicate_mark_ttl(const lease_policy& p, std::chrono::milliseconds max_runtime,
+                                             std::chrono::milliseconds result_delivery);
+
 // Entries waiting for a pod: in the stream but not held by any consumer. Entries are deleted
 // when acknowledged, so that is the stream's length minus the group's pending count.
 std::int64_t shared_backlog(std::int64_t stream_length, std::int64_t pending);

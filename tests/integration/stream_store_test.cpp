@@ -1,6 +1,6 @@
 // The shared submission stream against a real redis-server: journal with duplicates refused
 // across pods, reads sized by the caller, claims refreshed only while held, take-over of idle
-// entries with their delivery counts, release on drain, acknowledgement, the backlog, and Redis
+// entries with their delivery counts, release on drain, removal, the backlog, and Redis
 // going away (every callback gets an error, none hangs) and coming back.
 #include "http/stream_store.hpp"
 
@@ -89,8 +89,8 @@ class StreamStoreTest : public ::testing::Test {
                                      std::string cursor = "0-0") {
     return await<redis::deliveries_result>([&](auto cb) { p.store.take_over(p.consumer, min_idle, count, cursor, cb); });
   }
-  std::string ack(pod& p, const std::string& id) {
-    return await<std::string>([&](auto cb) { p.store.ack(id, cb); });
+  std::string remove(pod& p, const std::string& id, const std::string& submission_id) {
+    return await<std::string>([&](auto cb) { p.store.remove(id, submission_id, cb); });
   }
   redis::backlog_result backlog(pod& p) { return await<redis::backlog_result>([&](auto cb) { p.store.backlog(cb); }); }
 
@@ -248,7 +248,7 @@ TEST_F(StreamStoreTest, AReleasedEntryIsClaimableAtOnceWithItsAttemptsKept) {
   EXPECT_LT(pending_of(id).at(2).integer, 30001);
 }
 
-TEST_F(StreamStoreTest, AnAcknowledgedEntryIsGoneAndABacklogCountsWhatNoOneHolds) {
+TEST_F(StreamStoreTest, ARemovedEntryIsGoneAndABacklogCountsWhatNoOneHolds) {
   std::vector<std::string> ids;
   for (auto s : {"s1", "s2", "s3"}) ids.push_back(id_of(journal(a, entry(s))));
   ASSERT_EQ(read(a, 1).entries.size(), 1u);
@@ -256,18 +256,19 @@ TEST_F(StreamStoreTest, AnAcknowledgedEntryIsGoneAndABacklogCountsWhatNoOneHolds
   ASSERT_EQ(bl.error, "");
   EXPECT_EQ(bl.length, 3);
   EXPECT_EQ(bl.pending, 1);
-  EXPECT_EQ(ack(a, ids[0]), "");
+  EXPECT_EQ(remove(a, ids[0], "s1"), "");
   bl = backlog(b);
   EXPECT_EQ(bl.length, 2);
   EXPECT_EQ(bl.pending, 0);
   EXPECT_TRUE(pending_of(ids[0]).empty());
-  EXPECT_EQ(ack(a, ids[0]), "");  // again, as a retry after Redis came back would: harmless
+  EXPECT_EQ(remove(a, ids[0], "s1"), "");  // again, as a retry after Redis came back would: harmless
+  id_of(journal(b, entry("s1")));           // a later request for it runs again, as in memory mode
 }
 
 TEST_F(StreamStoreTest, APendingIdWhoseEntryIsGoneIsDroppedByTheTakeOverNotRerun) {
   auto id = id_of(journal(a, entry("sub-1")));
   ASSERT_EQ(read(a, 1).entries.size(), 1u);
-  raw({"XDEL", "code-exec:submissions", id});  // an ack whose XACK was lost
+  raw({"XDEL", "code-exec:submissions", id});  // a removal whose XACK was lost
   auto got = take_over(b, 0ms);
   ASSERT_EQ(got.error, "");
   EXPECT_TRUE(got.entries.empty());
@@ -275,9 +276,9 @@ TEST_F(StreamStoreTest, APendingIdWhoseEntryIsGoneIsDroppedByTheTakeOverNotRerun
   EXPECT_TRUE(pending_of(id).empty());
 }
 
-TEST_F(StreamStoreTest, AWithdrawnJournalLeavesNoEntryAndNoDuplicateMark) {
+TEST_F(StreamStoreTest, AJournalWithdrawnAfterMarkRunningFailedLeavesNoEntryAndNoDuplicateMark) {
   auto id = id_of(journal(a, entry("sub-1")));
-  EXPECT_EQ(await<std::string>([&](auto cb) { a.store.withdraw(id, "sub-1", cb); }), "");
+  EXPECT_EQ(remove(a, id, "sub-1"), "");
   EXPECT_EQ(raw({"XLEN", "code-exec:submissions"}).integer, 0);
   id_of(journal(b, entry("sub-1")));  // Convex retries the request: it is accepted
 }
@@ -289,6 +290,8 @@ TEST_F(StreamStoreTest, AnUnusableEntryIsDeliveredWithItsIdAndWhy) {
   EXPECT_FALSE(got.entries[0].id.empty());
   ASSERT_TRUE(std::holds_alternative<std::string>(got.entries[0].entry));
   EXPECT_EQ(std::get<std::string>(got.entries[0].entry), "stream entry lacks field v");
+  EXPECT_EQ(remove(a, got.entries[0].id, ""), "");  // no submission id to unmark
+  EXPECT_EQ(raw({"XLEN", "code-exec:submissions"}).integer, 0);
 }
 
 TEST_F(StreamStoreTest, AMissingGroupFailsTheJournalBeforeAnythingIsWritten) {
@@ -311,7 +314,7 @@ TEST_F(StreamStoreTest, RedisGoingAwayFailsEveryCallAndItsReturnIsUsable) {
   EXPECT_NE(read(a, 1, 300ms).error, "");
   EXPECT_NE(refresh(a, {id}).error, "");
   EXPECT_NE(take_over(b, 0ms).error, "");
-  EXPECT_NE(ack(a, id), "");
+  EXPECT_NE(remove(a, id, "sub-1"), "");
   EXPECT_NE(backlog(a).error, "");
   EXPECT_NE(create_group(a), "");
   // Nothing to ask, nothing asked: a pod with no entries sees no error while Redis is away.

@@ -75,6 +75,11 @@ TEST(StreamLease, TheRemainingRuntimeIsWhatIsLeftOfTheDeadlineAndNeverNegative) 
   EXPECT_EQ(remaining_runtime(now - 5s, now), 0ms);
 }
 
+TEST(StreamLease, ADuplicateMarkOutlastsEveryAttemptAfterTheDeadline) {
+  EXPECT_EQ(duplicate_mark_ttl(policy(30000ms, 3), 120000ms, 60000ms), 120000ms + 3 * 90000ms);
+  EXPECT_EQ(duplicate_mark_ttl(policy(30000ms, 0), 120000ms, 0ms), 150000ms);  // at least one attempt
+}
+
 TEST(StreamLease, TheBacklogIsWhatNoPodHoldsAndIsFullAtTheCap) {
   EXPECT_EQ(shared_backlog(10, 4), 6);
   EXPECT_EQ(shared_backlog(3, 5), 0);  // a pending entry whose payload is already deleted
