@@ -69,7 +69,8 @@ class stream_store {
 
   // XGROUP CREATE ... MKSTREAM from the stream's start; an existing group is fine.
   void create_group(done_fn done);
-  // Appends the entry unless its submission was journaled before (by any pod, within `dedup_ttl`).
+  // Appends the entry unless its submission is journaled already (by any pod): its duplicate mark
+  // lives until remove(), or `dedup_ttl` at most.
   void journal(const stream_entry& e, std::chrono::milliseconds dedup_ttl, std::function<void(journal_outcome)> done);
   // New entries for `consumer`, at most `count` (0 or less asks Redis nothing: COUNT 0 means no
   // limit). A `block` above zero waits that long for one.
