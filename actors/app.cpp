@@ -42,18 +42,19 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   bs.failure_threshold = cfg->breaker_failure_threshold;
   bs.open_ms = cfg->breaker_open.count();
   auto view = std::make_shared<breaker_view>();
-  breaker_ = spawn_circuit_breaker(sys, bs, [] { return std::chrono::steady_clock::now(); }, view);
+  const auto time = timers::on_io(io);
+  breaker_ = spawn_circuit_breaker(sys, bs, [time] { return time.now(); }, view);
   breaker_handle breaker{breaker_, view};
   convex_ = spawn_convex_callback(sys, cfg, *client_);
   pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
-  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, timers::on_io(io));
+  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, time);
   readiness_ = spawn_readiness(sys, cfg, *client_);
   if (cfg->rate_backend == rate_limit_backend::redis) {
     redis_ = std::make_unique<redis::client>(io, cfg->redis);
     limiter_ = spawn_redis_rate_limiter(sys, cfg, *redis_);
   }
   front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_});
-  coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, std::move(on_drained));
+  coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, time, std::move(on_drained));
 
   http::server_options opts;
   opts.bind_address = cfg->bind_address;
@@ -67,7 +68,7 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
     if (head.method != "POST" || (r != route::judge_question && r != route::judge)) return false;
     return cfg->auth_disabled || match_api_key(cfg->api_keys, head.header_value("X-Code-Exec-Key")) >= 0;
   };
-  caf::actor front = front_;
+  front_actor front = front_;
   server_ = std::make_unique<http::server>(io, opts, [front](http::request req, http::responder_ptr reply) {
     caf::anon_send(front, incoming_request{std::move(req), std::move(reply), std::chrono::steady_clock::now()});
   });

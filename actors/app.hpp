@@ -8,12 +8,14 @@
 #include <functional>
 #include <memory>
 
+#include "actors/front_interface.hpp"
 #include "config/config.hpp"
 #include "messages/breaker_interface.hpp"
 #include "messages/convex_interface.hpp"
 #include "messages/judge0_pool_interface.hpp"
 #include "messages/rate_limiter_interface.hpp"
 #include "messages/readiness_interface.hpp"
+#include "messages/shutdown_interface.hpp"
 
 namespace cx {
 namespace http {
@@ -51,7 +53,9 @@ class app {
   judge0_pool_actor pool_;
   readiness_actor readiness_;
   rate_limiter_actor limiter_;
-  caf::actor supervisor_, front_, coordinator_;
+  supervisor_actor supervisor_;
+  front_actor front_;
+  shutdown_actor coordinator_;
 };
 
 }  // namespace cx

@@ -10,9 +10,9 @@
 #include "actors/http_messages.hpp"
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/signing.hpp"
-#include "actors/send_later.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
+#include "actors/timers.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_interface.hpp"
 #include "messages/wire_json.hpp"
@@ -43,6 +43,7 @@ struct convex_state {
   std::mt19937_64 rng{std::random_device{}()};
   std::shared_ptr<const config> cfg;
   std::optional<http_caller> http;
+  timers time;  // the retries' backoff
   static constexpr const char* name = "convex_callback";
 };
 
@@ -87,7 +88,9 @@ using convex_impl = convex_actor::extend<caf::reacts_to<retry_atom, std::uint64_
 using convex_self = convex_impl::stateful_pointer<convex_state>;
 using steady = std::chrono::steady_clock;
 
-double seconds_since(steady::time_point t) { return std::chrono::duration<double>(steady::now() - t).count(); }
+double seconds_between(steady::time_point from, steady::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
 
 // One attempt of delivery `id`; schedules the next one on a retryable failure.
 void attempt(convex_self self, std::uint64_t id) {
@@ -97,11 +100,11 @@ void attempt(convex_self self, std::uint64_t id) {
   ++d.attempts;
   const auto& cfg = *self->state.cfg;
   auto req = make_request(cfg, d.route, d.body, d.idempotency_key);
-  self->state.http->call(self, std::move(req), [self, id, started = steady::now()](http::client_response& res) {
+  self->state.http->call(self, std::move(req), [self, id, started = self->state.time.now()](http::client_response& res) {
     auto it2 = self->state.pending.find(id);
     if (it2 == self->state.pending.end()) return;
     auto& d2 = it2->second;
-    metrics::observe_callback(d2.route, result_label(res), seconds_since(started));
+    metrics::observe_callback(d2.route, result_label(res), seconds_between(started, self->state.time.now()));
     bool ok = res.ok() && res.status >= 200 && res.status < 300;
     int status = res.ok() ? res.status : 0;
     if (!ok && is_retryable_status(status) && d2.attempts < d2.max_attempts) {
@@ -111,7 +114,7 @@ void attempt(convex_self self, std::uint64_t id) {
       log::warn("convex callback failed, retrying",
                 {{"route", d2.route}, {"submission_id", d2.submission_id}, {"attempt", d2.attempts},
                  {"status", status}, {"delay_ms", delay}});
-      send_later(self->state.http->io(), self, std::chrono::milliseconds(delay), retry_atom::value, id);
+      self->state.time.send_later(self, std::chrono::milliseconds(delay), retry_atom::value, id);
       return;
     }
     if (!ok) {
@@ -133,6 +136,7 @@ void start(convex_self self, delivery d) {
 convex_impl::behavior_type convex_callback(convex_self self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
   self->state.http.emplace(*client);
+  self->state.time = timers::on_io(client->io());
   self->set_exit_handler([self](caf::exit_msg& em) {
     // 0.17 has no broken_promise: answer every open call before leaving.
     for (auto& kv : self->state.pending) {
@@ -148,8 +152,8 @@ convex_impl::behavior_type convex_callback(convex_self self, std::shared_ptr<con
         auto rp = self->make_response_promise<convex_answer>();
         auto route = route_for("submission-running", kind);
         auto req = make_request(*cfg, route, mark_running_body(submission_id), {});
-        self->state.http->call(self, std::move(req), [rp, route, started = steady::now()](http::client_response& res) mutable {
-          metrics::observe_callback(route, result_label(res), seconds_since(started));
+        self->state.http->call(self, std::move(req), [self, rp, route, started = self->state.time.now()](http::client_response& res) mutable {
+          metrics::observe_callback(route, result_label(res), seconds_between(started, self->state.time.now()));
           rp.deliver(to_answer(res));
         });
         return rp;

@@ -87,7 +87,7 @@ struct front_state {
   static constexpr const char* name = "front";
 };
 
-using front_actor = caf::stateful_actor<front_state>;
+using front_self = front_actor::stateful_pointer<front_state>;
 
 bool valid_request_id(std::string_view id) {
   if (id.empty() || id.size() > 128) return false;
@@ -127,14 +127,14 @@ void set_rate_headers(tracked_responder& reply, const config& cfg, const rate_de
 }
 
 // Both kinds go to the supervisor, which admits them against the same slots and queue.
-void after_breaker(front_actor* self, const pending_ptr& p, std::variant<judge_request, inline_judge_request> body) {
+void after_breaker(front_self self, const pending_ptr& p, std::variant<judge_request, inline_judge_request> body) {
   http::responder_ptr reply = p->reply;
   std::visit([&](auto& req) {
     self->send(self->state.deps.supervisor, admit_atom::value, std::move(req), p->request_id, p->received, reply);
   }, body);
 }
 
-void after_rate_limit(front_actor* self, const pending_ptr& p) {
+void after_rate_limit(front_self self, const pending_ptr& p) {
   auto& st = self->state;
   const auto& cfg = *st.cfg;
   if (p->req.body_too_large) {
@@ -173,7 +173,7 @@ void after_rate_limit(front_actor* self, const pending_ptr& p) {
           [p](caf::error&) { p->reply->send(http::error_response(502, "Judge0 unavailable")); });
 }
 
-void apply_rate(front_actor* self, const pending_ptr& p, const rate_decision& d) {
+void apply_rate(front_self self, const pending_ptr& p, const rate_decision& d) {
   set_rate_headers(*p->reply, *self->state.cfg, d);
   if (!d.allowed) {
     metrics::count_rate_limited();
@@ -185,7 +185,7 @@ void apply_rate(front_actor* self, const pending_ptr& p, const rate_decision& d)
 }
 
 // Redis unreachable: fail open (go on unlimited) or closed (503), as configured.
-void on_rate_backend_failure(front_actor* self, const pending_ptr& p) {
+void on_rate_backend_failure(front_self self, const pending_ptr& p) {
   bool open = self->state.cfg->rate_limit_fail_open;
   metrics::count_rate_limiter_error(open);
   if (open) return after_rate_limit(self, p);
@@ -194,7 +194,7 @@ void on_rate_backend_failure(front_actor* self, const pending_ptr& p) {
   p->reply->send(std::move(res));
 }
 
-void check_rate(front_actor* self, const pending_ptr& p) {
+void check_rate(front_self self, const pending_ptr& p) {
   auto& st = self->state;
   auto subject = p->req.header_value("X-Code-Exec-Subject");
   if (subject.size() > kMaxIdBytes) {
@@ -222,7 +222,7 @@ void unauthorized(const pending_ptr& p, const char* reason) {
 
 // A signature is good once. Every pod keeps its own record; with Redis the pods also share one,
 // and either one having seen it refuses the request (while Redis is unreachable, the pod's own).
-void check_replay(front_actor* self, const pending_ptr& p, std::int64_t now_s) {
+void check_replay(front_self self, const pending_ptr& p, std::int64_t now_s) {
   auto& st = self->state;
   std::string sig(p->req.header_value("X-Code-Exec-Signature"));
   auto ts = p->req.header_value("X-Code-Exec-Timestamp");
@@ -241,7 +241,7 @@ void check_replay(front_actor* self, const pending_ptr& p, std::int64_t now_s) {
             [decide, first_here](caf::error&) { decide(first_here); });
 }
 
-void judge_route(front_actor* self, const pending_ptr& p) {
+void judge_route(front_self self, const pending_ptr& p) {
   const auto& cfg = *self->state.cfg;
   if (!cfg.auth_disabled) {
     p->key_index = match_api_key(cfg.api_keys, p->req.header_value("X-Code-Exec-Key"));
@@ -262,7 +262,7 @@ void judge_route(front_actor* self, const pending_ptr& p) {
   check_rate(self, p);
 }
 
-void readiness_route(front_actor* self, const pending_ptr& p) {
+void readiness_route(front_self self, const pending_ptr& p) {
   if (self->state.draining) {
     metrics::set_ready(false);
     return p->reply->send(http::response::json(503, "{\"ok\":false,\"draining\":true}"));
@@ -281,7 +281,7 @@ void readiness_route(front_actor* self, const pending_ptr& p) {
           });
 }
 
-void dispatch(front_actor* self, const pending_ptr& p) {
+void dispatch(front_self self, const pending_ptr& p) {
   auto m = match_route(p->req.method, p->req.path());
   p->r = m.r;
   if (m.status == 404) return p->reply->send(http::error_response(404, "Not found"));
@@ -310,7 +310,7 @@ void dispatch(front_actor* self, const pending_ptr& p) {
   p->reply->send(http::error_response(404, "Not found"));
 }
 
-caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_deps deps) {
+front_actor::behavior_type front(front_self self, std::shared_ptr<const config> cfg, front_deps deps) {
   self->state.cfg = cfg;
   self->state.deps = std::move(deps);
   self->state.limiter =
@@ -333,7 +333,7 @@ caf::behavior front(front_actor* self, std::shared_ptr<const config> cfg, front_
 
 }  // namespace
 
-caf::actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps) {
+front_actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps) {
   return sys.spawn(front, std::move(cfg), std::move(deps));
 }
 

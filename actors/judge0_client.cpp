@@ -10,9 +10,9 @@
 #include "actors/policy/backoff.hpp"
 #include "actors/policy/poll_timing.hpp"
 #include "actors/policy/verdict.hpp"
-#include "actors/send_later.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
+#include "actors/timers.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 #include "messages/wire_json.hpp"
@@ -37,6 +37,7 @@ struct client_state {
   client_impl::pointer self = nullptr;
   std::shared_ptr<const config> cfg;
   std::optional<http_caller> http;
+  timers time;  // polls' and backoffs' timers
   breaker_handle breaker;
   std::optional<judge0_job> job;
   caf::response_promise rp;
@@ -91,7 +92,7 @@ void fail(client_state* st, std::string why) {
 }
 
 milliseconds remaining(client_state* st) {
-  return std::chrono::duration_cast<milliseconds>(st->job->deadline - steady::now());
+  return std::chrono::duration_cast<milliseconds>(st->job->deadline - st->time.now());
 }
 
 // An HTTP timeout for a call starting `in` from now: Judge0's, cut to what the job has left.
@@ -114,7 +115,7 @@ http::client_request poll_request(client_state* st) {
 
 void observe(client_state* st, const char* op, const http::client_response& res, bool queue_full) {
   ++st->calls;
-  double secs = std::chrono::duration<double>(steady::now() - st->call_started).count();
+  double secs = std::chrono::duration<double>(st->time.now() - st->call_started).count();
   metrics::observe_judge0(op, result_label(res), secs);
   auto outcome = judge0_call_outcome(res.ok(), res.status, queue_full);
   if (outcome == call_outcome::failure || !st->breaker.view->clear())
@@ -124,7 +125,7 @@ void observe(client_state* st, const char* op, const http::client_response& res,
 // Starts a Judge0 call now, bounded by what the job has left and timed for the metrics.
 void call_judge0(client_state* st, http::client_request req, http_caller::continuation k) {
   req.timeout = call_timeout(st);
-  st->call_started = steady::now();
+  st->call_started = st->time.now();
   st->http->call(st->self, std::move(req), std::move(k));
 }
 
@@ -181,11 +182,11 @@ void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_resp
 // its callback costs no further call.
 void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval) {
   if (st->cfg->judge0_callbacks)
-    return send_later(st->http->io(), st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
-  if (remaining(st) <= interval) return send_later(st->http->io(), st->self, interval, poll_atom::value, gen);
+    return st->time.send_later(st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
+  if (remaining(st) <= interval) return st->time.send_later(st->self, interval, poll_atom::value, gen);
   auto req = poll_request(st);
   req.timeout = call_timeout(st, interval);
-  st->call_started = steady::now() + interval;
+  st->call_started = st->time.now() + interval;
   st->http->call_after(st->self, interval, std::move(req),
                       [st, gen](http::client_response& res) { on_poll_answer(st, gen, res); });
 }
@@ -201,7 +202,7 @@ void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_re
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     auto delay = backoff_delay_ms(++st->queue_full_retries, kQueueFullBaseMs, kQueueFullCapMs, unit(st->rng));
     log::debug("judge0 queue full, backing off", {{"delay_ms", delay}});
-    return send_later(st->http->io(), st->self, milliseconds(delay), submit_atom::value, gen);
+    return st->time.send_later(st->self, milliseconds(delay), submit_atom::value, gen);
   }
   // Judge0 never saw a request that failed before any byte left (refused, or a server pod being
   // replaced), so creating it again cannot run the testcase twice.
@@ -214,7 +215,7 @@ void on_submit_answer(client_state* st, std::uint64_t gen, const http::client_re
   auto token = parse_judge0_token(res.body);
   if (!token) return fail(st, "Judge0 submit answer has no token");
   st->token = *token;
-  st->created = steady::now();
+  st->created = st->time.now();
   st->still_running_at = milliseconds(0);
   if (st->early_callback) {
     auto body = std::move(*st->early_callback);
@@ -267,6 +268,7 @@ client_impl::behavior_type judge0_client(client_impl::stateful_pointer<client_st
   st->self = self;
   st->cfg = std::move(cfg);
   st->http.emplace(*client);
+  st->time = timers::on_io(client->io());
   st->breaker = std::move(breaker);
   st->pool = std::move(pool);
   return {

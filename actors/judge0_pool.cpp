@@ -11,6 +11,7 @@
 #include "actors/policy/poll_timing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/random_hex.hpp"
+#include "actors/timers.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
 #include "http/client.hpp"
@@ -41,6 +42,7 @@ struct pool_state {
   pool_state() = default;
   std::shared_ptr<const config> cfg;
   http::client* client = nullptr;
+  timers time;  // jobs' deadlines while they wait
   breaker_handle breaker;
   std::vector<judge0_client_actor> idle;
   std::unordered_map<caf::actor_addr, busy_job> busy;  // client -> its job's caller
@@ -73,7 +75,7 @@ void dispatch(pool_actor self) {
   while (!st.idle.empty() && !st.waiting.empty()) {
     auto w = std::move(st.waiting.front());
     st.waiting.pop_front();
-    auto left = w.job.deadline - std::chrono::steady_clock::now();
+    auto left = w.job.deadline - st.time.now();
     if (left <= std::chrono::steady_clock::duration::zero()) {
       w.rp.deliver(failed("deadline exceeded while waiting for a Judge0 slot"));
       continue;
@@ -111,6 +113,7 @@ judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<co
   auto& st = self->state;
   st.cfg = cfg;
   st.client = client;
+  st.time = timers::on_io(client->io());
   st.breaker = breaker;
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
     st.idle.push_back(spawn_judge0_client(self, cfg, *client, breaker));

@@ -8,6 +8,7 @@
 
 #include "actors/http_caller.hpp"
 #include "actors/http_messages.hpp"
+#include "actors/timers.hpp"
 #include "messages/atoms.hpp"
 
 namespace cx {
@@ -25,6 +26,7 @@ struct readiness_state {
   readiness_state() = default;
   std::shared_ptr<const config> cfg;
   std::optional<http_caller> http;
+  timers time;  // the answer's cache age
   std::optional<steady::time_point> cached_at;
   bool cached_ok = false;
   std::string cached_json;
@@ -53,7 +55,7 @@ void complete(readiness_self self) {
   auto& st = self->state;
   st.cached_ok = st.judge0.ok && st.convex.ok;
   st.cached_json = boost::json::serialize(boost::json::object{{"judge0", st.judge0.detail}, {"convex", st.convex.detail}});
-  st.cached_at = steady::now();
+  st.cached_at = self->state.time.now();
   for (auto& rp : st.waiters) rp.deliver(st.cached_ok, st.cached_json);
   st.waiters.clear();
 }
@@ -73,10 +75,11 @@ void probe(readiness_self self, std::string url, bool strict, probe_result readi
 readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<const config> cfg, http::client* client) {
   self->state.cfg = cfg;
   self->state.http.emplace(*client);
+  self->state.time = timers::on_io(client->io());
   return {
       [self](probe_atom) -> caf::result<bool, std::string> {
         auto& st = self->state;
-        if (st.cached_at && steady::now() - *st.cached_at < st.cfg->readiness_cache)
+        if (st.cached_at && self->state.time.now() - *st.cached_at < st.cfg->readiness_cache)
           return caf::result<bool, std::string>(st.cached_ok, st.cached_json);
         auto rp = self->make_response_promise<bool, std::string>();
         st.waiters.push_back(rp);

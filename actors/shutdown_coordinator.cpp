@@ -21,33 +21,33 @@ struct coordinator_state {
   static constexpr const char* name = "shutdown_coordinator";
 };
 
-using coordinator_actor = caf::stateful_actor<coordinator_state>;
-
-std::int64_t since_ms(steady::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - t).count();
-}
+// The conversation plus its own timers.
+using coordinator_impl = shutdown_actor::extend<caf::reacts_to<refuse_atom>, caf::reacts_to<grace_atom>,
+                                                caf::reacts_to<final_atom>>;
+using coordinator_self = coordinator_impl::stateful_pointer<coordinator_state>;
 
 // After the grace deadline the error results still need delivering; this bounds that wait.
 constexpr auto kFinalDeliveryBound = std::chrono::seconds(10);
 
-caf::behavior shutdown_coordinator(coordinator_actor* self, std::shared_ptr<const config> cfg, caf::actor front,
-                                   caf::actor supervisor, std::function<void()> on_done) {
-  auto finish = [self, on_done](const char* why) {
+coordinator_impl::behavior_type shutdown_coordinator(coordinator_self self, std::shared_ptr<const config> cfg,
+                                                    front_actor front, supervisor_actor supervisor,
+                                                    timers time, std::function<void()> on_done) {
+  auto finish = [self, on_done, time](const char* why) {
     if (self->state.done) return;
     self->state.done = true;
-    log::info("shutdown complete", {{"reason", why}, {"elapsed_ms", since_ms(self->state.signalled)}});
+    log::info("shutdown complete", {{"reason", why}, {"elapsed_ms", time.ms_since(self->state.signalled)}});
     on_done();
   };
   return {
-      [self, cfg, front](signal_atom) {
+      [self, cfg, front, time](signal_atom) {
         if (self->state.started) return;
         self->state.started = true;
-        self->state.signalled = steady::now();
+        self->state.signalled = time.now();
         log::info("shutdown requested: readiness off",
                   {{"delay_ms", cfg->shutdown_delay.count()}, {"grace_ms", cfg->shutdown_grace.count()}});
         self->send(front, drain_atom::value);
-        self->delayed_send(self, cfg->shutdown_delay, refuse_atom::value);
-        self->delayed_send(self, std::max(cfg->shutdown_grace, cfg->shutdown_delay), grace_atom::value);
+        time.send_later(self, cfg->shutdown_delay, refuse_atom::value);
+        time.send_later(self, std::max(cfg->shutdown_grace, cfg->shutdown_delay), grace_atom::value);
       },
       [self, front, supervisor, finish](refuse_atom) {
         log::info("shutdown: refusing new judge requests, waiting for submissions");
@@ -57,12 +57,12 @@ caf::behavior shutdown_coordinator(coordinator_actor* self, std::shared_ptr<cons
             .then([finish](bool) { finish("all submissions finished"); },
                   [finish](caf::error&) { finish("supervisor gone"); });
       },
-      [self, supervisor](grace_atom) {
+      [self, supervisor, time](grace_atom) {
         if (self->state.done || self->state.aborted) return;
         self->state.aborted = true;
         log::warn("shutdown grace period over: posting errors for unfinished submissions");
         self->send(supervisor, abort_atom::value, std::string("service shutting down"));
-        self->delayed_send(self, kFinalDeliveryBound, final_atom::value);
+        time.send_later(self, kFinalDeliveryBound, final_atom::value);
       },
       [finish](final_atom) { finish("final delivery bound reached"); },
   };
@@ -70,9 +70,10 @@ caf::behavior shutdown_coordinator(coordinator_actor* self, std::shared_ptr<cons
 
 }  // namespace
 
-caf::actor spawn_shutdown_coordinator(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor front,
-                                      caf::actor supervisor, std::function<void()> on_done) {
-  return sys.spawn(shutdown_coordinator, std::move(cfg), std::move(front), std::move(supervisor), std::move(on_done));
+shutdown_actor spawn_shutdown_coordinator(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_actor front,
+                                          supervisor_actor supervisor, timers time, std::function<void()> on_done) {
+  return sys.spawn(shutdown_coordinator, std::move(cfg), std::move(front), std::move(supervisor), time,
+                   std::move(on_done));
 }
 
 }  // namespace cx

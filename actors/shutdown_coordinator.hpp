@@ -1,4 +1,4 @@
-// The shutdown coordinator. On the first (signal_atom): readiness off at once; after
+// The shutdown coordinator. On the first signal: readiness off at once; after
 // SHUTDOWN_DELAY_MS new judge requests get 503; then it waits until the supervisor has no
 // submission and no inline judge (POST /v1/judge) left, at most SHUTDOWN_GRACE_MS after the
 // signal, when the unfinished submissions post "service shutting down" errors and the inline
@@ -11,11 +11,14 @@
 #include <functional>
 #include <memory>
 
+#include "actors/front_interface.hpp"
+#include "actors/timers.hpp"
 #include "config/config.hpp"
+#include "messages/shutdown_interface.hpp"
 
 namespace cx {
 
-caf::actor spawn_shutdown_coordinator(caf::actor_system& sys, std::shared_ptr<const config> cfg, caf::actor front,
-                                      caf::actor supervisor, std::function<void()> on_done);
+shutdown_actor spawn_shutdown_coordinator(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_actor front,
+                                          supervisor_actor supervisor, timers time, std::function<void()> on_done);
 
 }  // namespace cx

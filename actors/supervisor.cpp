@@ -56,11 +56,11 @@ struct supervisor_state {
   static constexpr const char* name = "supervisor";
 };
 
-using supervisor_actor = caf::stateful_actor<supervisor_state>;
+using supervisor_self = supervisor_actor::stateful_pointer<supervisor_state>;
 
 int queued(const supervisor_state& st) { return static_cast<int>(st.children.size()) - st.active; }
 
-void publish(supervisor_actor* self) {
+void publish(supervisor_self self) {
   metrics::set_active_submissions(self->state.active);
   metrics::set_queued_submissions(queued(self->state));
   metrics::set_queued_bytes(self->state.queued_bytes);
@@ -83,7 +83,7 @@ std::size_t held_bytes(const inline_judge_request& r) {
 
 // Admission for either kind; answers 503 itself when the instance is full. `submission_id` is
 // null for an inline judge, whose answers carry none.
-std::optional<admission> admit(supervisor_actor* self, std::size_t bytes, const std::string* submission_id,
+std::optional<admission> admit(supervisor_self self, std::size_t bytes, const std::string* submission_id,
                                const std::string& request_id, http::responder& reply) {
   auto& st = self->state;
   auto decision = decide_admission({st.active, queued(st), st.queued_bytes}, limits_of(*st.cfg), bytes);
@@ -98,7 +98,7 @@ std::optional<admission> admit(supervisor_actor* self, std::size_t bytes, const 
   return std::nullopt;
 }
 
-void enlist(supervisor_actor* self, child c) {
+void enlist(supervisor_self self, child c) {
   auto& st = self->state;
   if (c.has_slot) {
     ++st.active;
@@ -110,7 +110,7 @@ void enlist(supervisor_actor* self, child c) {
   publish(self);
 }
 
-void grant_slots(supervisor_actor* self) {
+void grant_slots(supervisor_self self) {
   auto& st = self->state;
   while (st.active < st.cfg->max_active_submissions && !st.waiting.empty()) {
     auto addr = st.waiting.front();
@@ -124,19 +124,19 @@ void grant_slots(supervisor_actor* self) {
   }
 }
 
-void notify_idle(supervisor_actor* self) {
+void notify_idle(supervisor_self self) {
   if (!self->state.children.empty()) return;
   for (auto& rp : self->state.idle_waiters) rp.deliver(true);
   self->state.idle_waiters.clear();
 }
 
-void after_down(supervisor_actor* self) {
+void after_down(supervisor_self self) {
   grant_slots(self);
   publish(self);
   notify_idle(self);
 }
 
-void on_down(supervisor_actor* self, caf::down_msg& dm) {
+void on_down(supervisor_self self, caf::down_msg& dm) {
   auto& st = self->state;
   auto it = st.children.find(dm.source);
   if (it == st.children.end()) return;
@@ -162,7 +162,7 @@ void on_down(supervisor_actor* self, caf::down_msg& dm) {
   after_down(self);
 }
 
-caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> cfg, convex_actor convex,
+supervisor_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<const config> cfg, convex_actor convex,
                          judge0_pool_actor pool, timers time) {
   self->state.time = time;
   self->state.cfg = cfg;
@@ -242,7 +242,7 @@ caf::behavior supervisor(supervisor_actor* self, std::shared_ptr<const config> c
 
 }  // namespace
 
-caf::actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
+supervisor_actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
                             judge0_pool_actor pool, timers time) {
   return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), time);
 }

@@ -36,7 +36,7 @@ class SupervisorTest : public ::testing::Test {
     io.stop();
   }
 
-  caf::actor start_supervisor(convex_actor convex, std::map<std::string, std::string> env = {}) {
+  supervisor_actor start_supervisor(convex_actor convex, std::map<std::string, std::string> env = {}) {
     env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
                 {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
                 {"CODE_EXEC_API_KEYS", "k"},
@@ -45,12 +45,12 @@ class SupervisorTest : public ::testing::Test {
     auto parsed = parse_config_from_map(env);
     auto cfg = std::make_shared<const config>(std::get<config>(parsed));
     auto supervisor = spawn_supervisor(sys, cfg, convex, judge0_pool_actor{}, timers::on_io(io));
-    actors = {supervisor, caf::actor_cast<caf::actor>(convex)};
+    actors = {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(convex)};
     return supervisor;
   }
 
   // Admits one submission; the future holds the HTTP answer.
-  std::future<http::response> admit(const caf::actor& supervisor, const std::string& submission_id) {
+  std::future<http::response> admit(const supervisor_actor& supervisor, const std::string& submission_id) {
     judge_request req;
     req.question_id = "q1";
     req.submission_id = submission_id;
