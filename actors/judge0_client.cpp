@@ -75,7 +75,7 @@ bool current(client_state* st, std::uint64_t gen) { return st->job && gen == st-
 
 void finish(client_state* st, judge0_outcome o) {
   if (!st->job) return;
-  if (auto pool = caf::actor_cast<caf::actor>(st->pool); pool && !o.failure)
+  if (auto pool = caf::actor_cast<judge0_pool_actor>(st->pool); pool && !o.failure)
     caf::anon_send(pool, ran_for_atom::value, st->still_running_at.count());
   o.judge0_calls = st->calls;
   st->rp.deliver(std::move(o));
