@@ -20,6 +20,12 @@ struct deterministic_config : caf::actor_system_config {
 
 class DeterministicTest : public ::testing::Test {
  protected:
+  // A pending timer holds its actor alive, and the actor system waits for every actor at exit.
+  ~DeterministicTest() override {
+    sched.clock().cancel_all();
+    sched.run();
+  }
+
   // The one clock: CAF's timers and the clock handed to the actor under test.
   std::chrono::steady_clock::time_point now() { return sched.clock().now(); }
   void advance(std::chrono::milliseconds d) {
