@@ -77,6 +77,11 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
     cb.bind_address = cfg->bind_address;
     cb.port = cfg->judge0_callback_port;
     cb.max_body_bytes = 16 << 20;  // Judge0 sends the program's whole output back
+    cb.max_connections = 256;       // Judge0's workers, each with one PUT at a time
+    // Only a PUT to a callback path gets its body read; anything else is a 404 from its headers.
+    cb.wants_body = [](const http::request& head) {
+      return head.method == "PUT" && parse_callback_path(head.path()).has_value();
+    };
     callback_server_ = std::make_unique<http::server>(io, cb, judge0_callback_handler(pool_));
     log::info("judge0 callback listener", {{"port", callback_server_->port()}});
   }

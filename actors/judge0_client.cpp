@@ -181,9 +181,11 @@ void on_poll_answer(client_state* st, std::uint64_t gen, const http::client_resp
 // With callbacks on, only the slow fallback poll runs, sent by the actor so that a job settled by
 // its callback costs no further call.
 void schedule_poll(client_state* st, std::uint64_t gen, milliseconds interval) {
+  // Never later than the deadline: poll_now then fails the job at once, freeing its slot.
+  auto capped = [st](milliseconds wait) { return std::min(wait, std::max(remaining(st), milliseconds(1))); };
   if (st->cfg->judge0_callbacks)
-    return st->time.send_later(st->self, st->cfg->judge0_callback_fallback_poll, poll_atom::value, gen);
-  if (remaining(st) <= interval) return st->time.send_later(st->self, interval, poll_atom::value, gen);
+    return st->time.send_later(st->self, capped(st->cfg->judge0_callback_fallback_poll), poll_atom::value, gen);
+  if (remaining(st) <= interval) return st->time.send_later(st->self, capped(interval), poll_atom::value, gen);
   auto req = poll_request(st);
   req.timeout = call_timeout(st, interval);
   st->call_started = st->time.now() + interval;

@@ -1,6 +1,7 @@
-// One Judge0 client actor: owns one Judge0 submission at a time (submit, then poll until a
-// terminal status or the deadline), spoken to only by its pool. It tells the pool
-// (ran_for_atom, ms) how long each finished job was seen running, for the next job's first poll.
+// One Judge0 client actor: owns one Judge0 submission at a time (create it, then learn its end
+// from Judge0's callback or a poll, until a terminal status or the deadline), spoken to only by
+// its pool. It tells the pool how long each finished job was seen running, for the next job's
+// first poll.
 #pragma once
 
 #include <caf/fwd.hpp>

@@ -123,6 +123,17 @@ config_result parse_config(const env_lookup& env) {
     c.judge0_callbacks = callbacks == "on";
     c.judge0_callback_port = static_cast<std::uint16_t>(r.integer("JUDGE0_CALLBACK_PORT", 4002, 0, 65535));
     c.judge0_callback_base_url = r.url("JUDGE0_CALLBACK_BASE_URL", "", c.judge0_callbacks);
+    if (c.judge0_callbacks) {
+      // The listener speaks plain HTTP and serves only /judge0/callbacks/...: any other base
+      // would turn every callback into a 404 that only the slow fallback poll recovers from.
+      auto base = parse_url(c.judge0_callback_base_url);
+      if (base && (base->tls || (base->target != "/" && !base->target.empty())))
+        reader::fail("JUDGE0_CALLBACK_BASE_URL", c.judge0_callback_base_url,
+                     "an http:// URL of the callback listener with no path");
+      if (c.judge0_callback_port == 0 || c.judge0_callback_port == c.port)
+        reader::fail("JUDGE0_CALLBACK_PORT", std::to_string(c.judge0_callback_port),
+                     "a fixed port other than PORT (JUDGE0_CALLBACK_BASE_URL names it)");
+    }
     c.judge0_callback_fallback_poll = r.ms("JUDGE0_CALLBACK_FALLBACK_POLL_MS", millis{5000}, 1, kMaxMs);
     c.convex_site_url = r.url("CONVEX_SITE_URL", "", true);
     c.convex_timeout = r.ms("CONVEX_TIMEOUT_MS", millis{5000}, 1, kMaxMs);

@@ -47,7 +47,7 @@ struct config {
   // Callback mode: Judge0 PUTs the finished submission to JUDGE0_CALLBACK_BASE_URL on a
   // second listener; the slow fallback poll covers a lost callback.
   bool judge0_callbacks = false;
-  std::uint16_t judge0_callback_port = 4002;  // 0 picks a free port
+  std::uint16_t judge0_callback_port = 4002;  // fixed: JUDGE0_CALLBACK_BASE_URL names it
   std::string judge0_callback_base_url;
   millis judge0_callback_fallback_poll{5000};
 

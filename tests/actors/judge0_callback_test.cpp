@@ -61,7 +61,15 @@ class CallbackTest : public ServiceTest {
   std::uint16_t port = 0;
 };
 
-constexpr int kNoFallback = 60000;  // longer than any test: only the callback can finish the job
+constexpr int kNoFallback = 60000;
+
+// Judge0's answer to polls stays "Processing": only a callback can finish the job.
+judge0_verdict polls_never_see_it_done(const judge0_submission& s) {
+  judge0_verdict v;
+  v.stdout_text = s.stdin_text;
+  v.polls_before_done = 1000;
+  return v;
+}  // longer than any test: only the callback can finish the job
 
 std::string accepted_body(const std::string& token, const std::string& out) {
   return boost::json::serialize(boost::json::object{
@@ -100,12 +108,7 @@ TEST_F(CallbackTest, CallbackBeforeTheCreatesAnswerIsKeptUntilTheTokenIsKnown) {
 TEST_F(CallbackTest, CallbackAfterFallbackPollsFinishesTheJob) {
   start_with_callbacks(40);
   convex.add_echo_question("q", 1);
-  judge0.script([](const judge0_submission& s) {
-    judge0_verdict v;
-    v.stdout_text = s.stdin_text;
-    v.polls_before_done = 1000;  // polls never see it done
-    return v;
-  });
+  judge0.script(polls_never_see_it_done);
   judge0_callback_faults f;
   f.delay = milliseconds(300);
   judge0.callbacks(f);
@@ -119,12 +122,7 @@ TEST_F(CallbackTest, CallbackAfterFallbackPollsFinishesTheJob) {
 TEST_F(CallbackTest, CallbackDuringAFallbackPollFinishesTheJobOnce) {
   start_with_callbacks(40);
   convex.add_echo_question("q", 1);
-  judge0.script([](const judge0_submission& s) {
-    judge0_verdict v;
-    v.stdout_text = s.stdin_text;
-    v.polls_before_done = 1000;  // polls never see it done
-    return v;
-  });
+  judge0.script(polls_never_see_it_done);
   judge0.delay(milliseconds(200));  // every answer, the polls' too, comes 200 ms after its request
   judge0_callback_faults f;
   f.delay = milliseconds(150);  // from the create's answer: while the first fallback poll waits
@@ -148,6 +146,20 @@ TEST_F(CallbackTest, LostCallbackIsFinishedByTheFallbackPoll) {
   auto r = judge("q", "s-lost");
   EXPECT_EQ(r["status"], "passed");
   EXPECT_EQ(judge0.poll_times("tok-1").size(), 3u);  // In Queue, Processing, done
+}
+
+TEST_F(CallbackTest, ALostCallbackFreesItsJudge0SlotAtTheDeadlineNotAtTheFallbackPoll) {
+  start_with_callbacks(kNoFallback, {{"MAX_REQUEST_RUNTIME_MS", "1000"}, {"JUDGE0_MAX_INFLIGHT", "1"}});
+  convex.add_echo_question("q", 1);
+  judge0_callback_faults f;
+  f.drop = true;
+  judge0.callbacks(f);
+  auto lost = judge("q", "s-lost-slot");
+  EXPECT_EQ(lost["status"], "error");
+  judge0.callbacks({});
+  // The only Judge0 slot must be free again, or this one waits past its own deadline.
+  auto next = judge("q", "s-next");
+  EXPECT_EQ(next["status"], "passed");
 }
 
 TEST_F(CallbackTest, CorruptCallbackChangesNothingAndTheFallbackPollFinishes) {

@@ -52,9 +52,15 @@ mock_judge0::mock_judge0() {
 }
 
 mock_judge0::~mock_judge0() {
-  {
-    std::lock_guard<std::mutex> lock(workers_mutex_);
-    for (auto& t : workers_) t.join();
+  // Joined outside the lock: a worker may still start callbacks, which takes it.
+  for (;;) {
+    std::vector<std::thread> done;
+    {
+      std::lock_guard<std::mutex> lock(workers_mutex_);
+      done.swap(workers_);
+    }
+    if (done.empty()) break;
+    for (auto& t : done) t.join();
   }
   server_->close();
   io_.stop();

@@ -246,13 +246,24 @@ TEST(Config, CallbacksOnNeedAnHttpBaseUrlWithoutTrailingSlashes) {
   EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
   env["JUDGE0_CALLBACK_BASE_URL"] = "ftp://10.0.0.7:4002";
   EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
+  // The listener serves plain HTTP at /judge0/callbacks/ only.
+  env["JUDGE0_CALLBACK_BASE_URL"] = "https://10.0.0.7:4002";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
+  env["JUDGE0_CALLBACK_BASE_URL"] = "http://10.0.0.7:4002/cb";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_BASE_URL"), std::string::npos);
   env["JUDGE0_CALLBACK_BASE_URL"] = "http://10.0.0.7:4002/";
+  // The base URL names the port, so it cannot be "any free one", nor the front's.
   env["JUDGE0_CALLBACK_PORT"] = "0";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_PORT"), std::string::npos);
+  env["JUDGE0_CALLBACK_PORT"] = "4001";
+  env["PORT"] = "4001";
+  EXPECT_NE(error(env).find("JUDGE0_CALLBACK_PORT"), std::string::npos);
+  env["JUDGE0_CALLBACK_PORT"] = "4002";
   env["JUDGE0_MIN_POLL_INTERVAL_MS"] = "0";
   auto c = ok(env);
   EXPECT_TRUE(c.judge0_callbacks);
   EXPECT_EQ(c.judge0_callback_base_url, "http://10.0.0.7:4002");
-  EXPECT_EQ(c.judge0_callback_port, 0);
+  EXPECT_EQ(c.judge0_callback_port, 4002);
   EXPECT_EQ(c.judge0_min_poll_interval.count(), 0);
   env["JUDGE0_CALLBACKS"] = "yes";
   EXPECT_NE(error(env).find("JUDGE0_CALLBACKS"), std::string::npos);

@@ -48,6 +48,7 @@ async function lane() {
       const running = sub.history.find((h) => h.status === 'running');
       const last = sub.history[sub.history.length - 1];
       statuses[last.status] = (statuses[last.status] ?? 0) + 1;
+      if (!running) break;  // never marked running: counted by its status, not timed
       resultMs += Date.parse(last.at) - Date.parse(running.at);
       done++;
       break;
