@@ -51,6 +51,17 @@ class CallbackTest : public ServiceTest {
     ASSERT_EQ(service->callback_port(), port);
   }
 
+  // One submission of one testcase whose callback Judge0 never sends; the test PUTs instead.
+  void submit_with_callbacks_lost(const std::string& submission_id) {
+    start_with_callbacks(60000);
+    convex.add_echo_question("q", 1);
+    judge0_callback_faults f;
+    f.drop = true;
+    judge0.callbacks(f);
+    ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", submission_id, "x")).status, 202);
+    ASSERT_TRUE(eventually([&] { return judge0.submits() == 1; }));
+  }
+
   // The callback_url code-exec handed to Judge0 in its last create.
   std::string handed_url() { return std::string(parse(judge0.last_submit_body())["callback_url"].as_string()); }
 
@@ -191,13 +202,7 @@ TEST_F(CallbackTest, DuplicateCallbacksPostOneResult) {
 }
 
 TEST_F(CallbackTest, ForgedAndUnknownCallbacksGet404AndChangeNothing) {
-  start_with_callbacks(kNoFallback);
-  convex.add_echo_question("q", 1);
-  judge0_callback_faults f;
-  f.drop = true;
-  judge0.callbacks(f);
-  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "s-forged", "x")).status, 202);
-  ASSERT_TRUE(eventually([&] { return judge0.submits() == 1; }));
+  submit_with_callbacks_lost("s-forged");
   auto url = handed_url();
   auto unknown = callbacks_counted("unknown"), bad = callbacks_counted("bad_secret");
 
@@ -225,13 +230,7 @@ TEST_F(CallbackTest, ForgedAndUnknownCallbacksGet404AndChangeNothing) {
 }
 
 TEST_F(CallbackTest, CallbackWithAnotherTokenIsInvalid) {
-  start_with_callbacks(kNoFallback);
-  convex.add_echo_question("q", 1);
-  judge0_callback_faults f;
-  f.drop = true;
-  judge0.callbacks(f);
-  ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "s-token", "x")).status, 202);
-  ASSERT_TRUE(eventually([&] { return judge0.submits() == 1; }));
+  submit_with_callbacks_lost("s-token");
   auto invalid = callbacks_counted("invalid");
   EXPECT_EQ(put(handed_url(), accepted_body("tok-99", "wrong\n")).status, 200);
   ASSERT_TRUE(eventually([&] { return callbacks_counted("invalid") - invalid == 1; }));
