@@ -17,7 +17,6 @@
 #include "actors/submission.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
-#include "http/io_runtime.hpp"
 #include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"

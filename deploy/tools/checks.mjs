@@ -14,6 +14,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { execFileSync, spawn } from "node:child_process";
+import net from "node:net";
 import YAML from "yaml";
 
 // ---------------------------------------------------------------- arguments and reporting
@@ -655,10 +656,33 @@ function findBinary() {
   const candidates = [process.env.CODE_EXEC_BINARY, path.join(REPO, "build", "code-exec")].filter(Boolean);
   return candidates.find((f) => fs.existsSync(f));
 }
-function serviceAccepts(env) {
+// The container's plain `value:` variables, with Kubernetes' $(VAR) references to the downward
+// API's pod IP resolved to loopback (JUDGE0_CALLBACK_BASE_URL is built that way).
+function plainEnv(c) {
+  const out = {};
+  for (const e of c.env || []) if (typeof e.value === "string") out[e.name] = e.value.replaceAll("$(POD_IP)", "127.0.0.1");
+  return out;
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function serviceAccepts(env) {
   const bin = findBinary();
-  if (!bin) return Promise.resolve({ skip: "no built binary (set CODE_EXEC_BINARY or build build/code-exec)" });
+  if (!bin) return { skip: "no built binary (set CODE_EXEC_BINARY or build build/code-exec)" };
   const e = { ...env, PORT: "0", BIND_ADDRESS: "127.0.0.1", JUDGE0_BASE_URL: "http://127.0.0.1:9", CONVEX_SITE_URL: "http://127.0.0.1:9", REDIS_URL: "redis://127.0.0.1:9", LOG_LEVEL: env.LOG_LEVEL || "info" };
+  if (e.JUDGE0_CALLBACKS === "on") {
+    // The configured port is fixed (4002); a free one keeps the checks independent of each other.
+    const port = await freePort();
+    e.JUDGE0_CALLBACK_PORT = String(port);
+    e.JUDGE0_CALLBACK_BASE_URL = (e.JUDGE0_CALLBACK_BASE_URL || "http://127.0.0.1").replace(/:\d+\/?$/, "") + `:${port}`;
+  }
   for (const s of SECRET_VARS) e[s] = e[s] || `dummy-${s.toLowerCase()}`;
   e.PATH = process.env.PATH;
   return new Promise((resolve) => {
@@ -872,7 +896,7 @@ if (!findBinary()) {
   for (const r of renders) {
     const ce = codeExec(r.objects);
     if (!ce) continue;
-    const started = await checkAsync(`service accepts the config of ${r.name}`, () => serviceAccepts(ce.env));
+    const started = await checkAsync(`service accepts the config of ${r.name}`, () => serviceAccepts({ ...ce.env, ...plainEnv(ce.c) }));
     check(`drain fits terminationGracePeriodSeconds ${r.name} (binary's values)`, () => drainBound(ce, started?.config));
   }
   const composeEnv = Object.fromEntries(readEnvFile(path.join(DEPLOY, "compose/code-exec.env")));
