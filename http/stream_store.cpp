@@ -6,11 +6,14 @@ namespace cx::redis {
 
 namespace {
 
-// Checks the group first, so that a missing group fails before anything is written.
+// Checks the group first, so that a missing group fails before anything is written. The
+// duplicate mark is set only once the entry exists: Redis does not undo a script's writes, so an
+// XADD that failed after the mark would leave the submission "in flight" with nothing to run.
 constexpr const char* kJournalScript = R"lua(
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1])[1]
-if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return false end
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
 local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
+redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
 return {id, redis.call('XLEN', KEYS[1]), pending}
 )lua";
 
