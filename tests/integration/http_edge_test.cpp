@@ -257,11 +257,7 @@ TEST_F(BinaryTest, MetricsCarryTheContractLabelsAfterAJudgedSubmission) {
   convex.add_echo_question("q", 1);
   ASSERT_EQ(post("/v1/judge-question", judge_question_body("q", "labels-1")).status, 202);
   convex.wait_results(1, std::chrono::seconds(10));
-  std::string text;  // the result's callback is counted once its answer is back, just after Convex has it
-  EXPECT_TRUE(eventually([&] {
-    text = client.call("GET", proc->url() + "/metrics").body;
-    return text.find(R"(route="/coding/submission-result")") != std::string::npos;
-  }));
+  std::string text;
   // A sample line of `name` that carries every one of `labels` and a value above zero.
   auto has = [&text](const std::string& name, std::initializer_list<std::string> labels) {
     std::istringstream lines(text);
@@ -273,6 +269,12 @@ TEST_F(BinaryTest, MetricsCarryTheContractLabelsAfterAJudgedSubmission) {
     }
     return false;
   };
+  // The result's callback is counted once its answer is back, just after Convex has it; a scrape
+  // in between can see its series already created but still at zero.
+  EXPECT_TRUE(eventually([&] {
+    text = client.call("GET", proc->url() + "/metrics").body;
+    return has("code_exec_callbacks_total", {R"(route="/coding/submission-result")", R"(result="ok")"});
+  })) << text;
   EXPECT_TRUE(has("code_exec_submissions_total", {R"(outcome="passed")"})) << text;
   EXPECT_TRUE(has("code_exec_http_requests_total", {R"(route="/v1/judge-question")", R"(code="202")"})) << text;
   EXPECT_TRUE(has("code_exec_http_request_duration_seconds_count", {R"(route="/v1/judge-question")"})) << text;
