@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "actors/front_interface.hpp"
+#include "messages/supervisor_interface.hpp"
 #include "config/config.hpp"
 #include "messages/breaker_interface.hpp"
 #include "messages/convex_interface.hpp"

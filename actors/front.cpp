@@ -15,9 +15,10 @@
 #include "actors/policy/replay_guard.hpp"
 #include "actors/policy/routing.hpp"
 #include "actors/policy/signing.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
-#include "http/json_errors.hpp"
+#include "http/judge_answers.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
 #include "messages/id_rules.hpp"
@@ -83,6 +84,7 @@ struct front_state {
   replay_guard replays{kMaxSignatures};  // with Redis, the fallback while it is unreachable
   bool draining = false;  // readiness off
   bool refusing = false;  // judge routes answer 503
+  std::uint64_t serial = 0;  // names each judge request handed to the supervisor
   std::mt19937_64 rng{std::random_device{}()};
   static constexpr const char* name = "front";
 };
@@ -126,23 +128,46 @@ void set_rate_headers(tracked_responder& reply, const config& cfg, const rate_de
                                     std::to_string(d.allowed ? d.reset_s : d.retry_after_s));
 }
 
+void answer_with(const pending_ptr& p, const judge_answer& a) { p->reply->send(http::respond(a)); }
+
+void refuse(const pending_ptr& p, answer_kind kind) { answer_with(p, answer(kind, p->request_id)); }
+
+// How long the supervisor may take to answer: a submission answers once mark-running did (its
+// own request is bounded by CONVEX_TIMEOUT_MS), an inline judge by its deadline. Only an actor
+// that died holding the request makes this fire.
+std::chrono::milliseconds admit_timeout(const config& cfg, const judge_request&) {
+  return reply_timeout(reply_timeout(cfg.convex_timeout));
+}
+std::chrono::milliseconds admit_timeout(const config& cfg, const inline_judge_request&) {
+  return reply_timeout(reply_timeout(cfg.max_request_runtime));
+}
+
 // Both kinds go to the supervisor, which admits them against the same slots and queue.
 void after_breaker(front_self self, const pending_ptr& p, std::variant<judge_request, inline_judge_request> body) {
-  http::responder_ptr reply = p->reply;
-  std::visit([&](auto& req) {
-    self->send(self->state.deps.supervisor, admit_atom::value, std::move(req), p->request_id, p->received, reply);
-  }, body);
+  auto& st = self->state;
+  request_ticket ticket{p->request_id, p->received, ++st.serial};
+  std::visit(
+      [&](auto& req) {
+        auto timeout = admit_timeout(*st.cfg, req);
+        constexpr bool is_inline = std::is_same_v<std::decay_t<decltype(req)>, inline_judge_request>;
+        self->request(st.deps.supervisor, timeout, admit_atom::value, std::move(req), ticket)
+            .then([p](judge_answer& a) { answer_with(p, a); },
+                  [p](caf::error&) { refuse(p, answer_kind::internal); });
+        // After the admission is in the supervisor's mailbox, so that it knows the serial.
+        if constexpr (is_inline) {
+          p->reply->on_client_gone([sup = st.deps.supervisor, serial = ticket.serial] {
+            caf::anon_send(sup, client_gone_atom::value, serial);
+          });
+        }
+      },
+      body);
 }
 
 void after_rate_limit(front_self self, const pending_ptr& p) {
   auto& st = self->state;
   const auto& cfg = *st.cfg;
-  if (p->req.body_too_large) {
-    return p->reply->send(http::error_response(413, "Request body exceeds MAX_BODY_BYTES"));
-  }
-  if (!is_json_content_type(p->req.header_value("Content-Type"))) {
-    return p->reply->send(http::error_response(415, "Content-Type must be application/json"));
-  }
+  if (p->req.body_too_large) return refuse(p, answer_kind::too_large);
+  if (!is_json_content_type(p->req.header_value("Content-Type"))) return refuse(p, answer_kind::unsupported_media_type);
   request_caps caps{cfg.max_source_bytes, cfg.max_testcases, cfg.max_stdin_bytes};
   std::variant<judge_request, inline_judge_request> body;
   request_error err;
@@ -158,28 +183,28 @@ void after_rate_limit(front_self self, const pending_ptr& p) {
     else err = std::move(std::get<request_error>(parsed));
   }
   if (!ok) {
-    auto details = err.details_json.empty() ? issues_details_json(err.issues) : err.details_json;
-    if (err.message == "Malformed JSON body") details.clear();
-    return p->reply->send(http::error_response(400, err.submission_id, err.message, details));
+    auto a = answer(answer_kind::invalid, p->request_id);
+    a.error = std::move(err);
+    return answer_with(p, a);
   }
-  if (st.refusing) return p->reply->send(http::shutting_down_response());
+  if (st.refusing) return refuse(p, answer_kind::shutting_down);
   if (st.deps.breaker.view->clear()) return after_breaker(self, p, std::move(body));
-  self->request(st.deps.breaker.actor, caf::infinite, rejecting_atom::value)
+  self->request(st.deps.breaker.actor, local_reply_timeout(), rejecting_atom::value)
       .then(
           [self, p, body = std::move(body)](bool rejecting) mutable {
-            if (rejecting) return p->reply->send(http::error_response(502, "Judge0 unavailable"));
+            if (rejecting) return refuse(p, answer_kind::breaker_open);
             after_breaker(self, p, std::move(body));
           },
-          [p](caf::error&) { p->reply->send(http::error_response(502, "Judge0 unavailable")); });
+          [p](caf::error&) { refuse(p, answer_kind::breaker_open); });
 }
 
 void apply_rate(front_self self, const pending_ptr& p, const rate_decision& d) {
   set_rate_headers(*p->reply, *self->state.cfg, d);
   if (!d.allowed) {
     metrics::count_rate_limited();
-    auto res = http::error_response(429, "Too many requests");
-    res.set_header("Retry-After", std::to_string(d.retry_after_s));
-    return p->reply->send(std::move(res));
+    auto a = answer(answer_kind::rate_limited, p->request_id);
+    a.retry_after_s = d.retry_after_s;
+    return answer_with(p, a);
   }
   after_rate_limit(self, p);
 }
@@ -189,18 +214,17 @@ void on_rate_backend_failure(front_self self, const pending_ptr& p) {
   bool open = self->state.cfg->rate_limit_fail_open;
   metrics::count_rate_limiter_error(open);
   if (open) return after_rate_limit(self, p);
-  auto res = http::error_response(503, "Rate limiter unavailable");
-  res.set_header("Retry-After", "1");
-  p->reply->send(std::move(res));
+  refuse(p, answer_kind::rate_limiter_unavailable);
 }
 
 void check_rate(front_self self, const pending_ptr& p) {
   auto& st = self->state;
   auto subject = p->req.header_value("X-Code-Exec-Subject");
   if (subject.size() > kMaxIdBytes) {
-    auto message = "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes";
-    auto details = boost::json::serialize(boost::json::object{{"maxBytes", kMaxIdBytes}});
-    return p->reply->send(http::error_response(400, "", message, details));
+    auto a = answer(answer_kind::invalid, p->request_id);
+    a.error.message = "X-Code-Exec-Subject exceeds " + std::to_string(kMaxIdBytes) + " bytes";
+    a.error.details_json = boost::json::serialize(boost::json::object{{"maxBytes", kMaxIdBytes}});
+    return answer_with(p, a);
   }
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
   key += "|";
@@ -217,7 +241,7 @@ void check_rate(front_self self, const pending_ptr& p) {
 
 void unauthorized(const pending_ptr& p, const char* reason) {
   log::info("unauthorized request", {{"request_id", p->request_id}, {"reason", reason}});
-  p->reply->send(http::error_response(401, "Unauthorized"));
+  refuse(p, answer_kind::unauthorized);
 }
 
 // A signature is good once. Every pod keeps its own record; with Redis the pods also share one,
@@ -272,8 +296,13 @@ void readiness_route(front_self self, const pending_ptr& p) {
       .then(
           [p](bool ok, std::string& deps) {
             metrics::set_ready(ok);
-            auto body = std::string("{\"ok\":") + (ok ? "true" : "false") + "," + deps.substr(1);
-            p->reply->send(http::response::json(ok ? 200 : 503, std::move(body)));
+            // {"ok":...} first, then each dependency's report.
+            boost::json::object body{{"ok", ok}};
+            boost::system::error_code ec;
+            auto parsed = boost::json::parse(deps, ec);
+            if (!ec && parsed.is_object())
+              for (auto& kv : parsed.as_object()) body.emplace(kv.key(), std::move(kv.value()));
+            p->reply->send(http::response::json(ok ? 200 : 503, boost::json::serialize(body)));
           },
           [p](caf::error&) {
             metrics::set_ready(false);
@@ -284,11 +313,11 @@ void readiness_route(front_self self, const pending_ptr& p) {
 void dispatch(front_self self, const pending_ptr& p) {
   auto m = match_route(p->req.method, p->req.path());
   p->r = m.r;
-  if (m.status == 404) return p->reply->send(http::error_response(404, "Not found"));
+  if (m.status == 404) return refuse(p, answer_kind::not_found);
   if (m.status == 405) {
-    auto res = http::error_response(405, "Method not allowed");
-    res.set_header("Allow", m.allow);
-    return p->reply->send(std::move(res));
+    auto a = answer(answer_kind::method_not_allowed, p->request_id);
+    a.allow = m.allow;
+    return answer_with(p, a);
   }
   switch (m.r) {
     case route::healthz:
@@ -307,7 +336,7 @@ void dispatch(front_self self, const pending_ptr& p) {
     case route::none:
       break;
   }
-  p->reply->send(http::error_response(404, "Not found"));
+  refuse(p, answer_kind::not_found);
 }
 
 front_actor::behavior_type front(front_self self, std::shared_ptr<const config> cfg, front_deps deps) {

@@ -10,6 +10,7 @@
 
 #include "actors/circuit_breaker.hpp"
 #include "actors/front_interface.hpp"
+#include "messages/supervisor_interface.hpp"
 #include "config/config.hpp"
 #include "messages/rate_limiter_interface.hpp"
 #include "messages/readiness_interface.hpp"

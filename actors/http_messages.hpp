@@ -1,6 +1,6 @@
 // The actor messages that carry http:: values: the front's inbox (one parsed request and the
-// handle that answers it), and the reply handle and arrival time of the supervisor's admit messages. They sit here, above http/, not in messages/,
-// which ranks below http/ and so cannot name its types.
+// handle that answers it) and an outbound call's completion. They sit here, above http/, not in
+// messages/, which ranks below http/ and so cannot name its types.
 #pragma once
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -25,5 +25,3 @@ struct incoming_request {
 // Local messages only; these never leave the process.
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::incoming_request)
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::client_response)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(cx::http::responder_ptr)
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::chrono::steady_clock::time_point)

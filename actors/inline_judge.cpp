@@ -2,11 +2,10 @@
 
 #include <caf/all.hpp>
 
-#include "actors/policy/verdict.hpp"
+#include "actors/policy/testcase_run.hpp"
 #include "actors/reply_timeout.hpp"
 #include "actors/telemetry/log.hpp"
 #include "config/judge0_clamps.hpp"
-#include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/judge0_messages.hpp"
 
@@ -20,60 +19,74 @@ struct inline_state {
   inline_state() = default;
   inline_judge_args a;
   steady::time_point deadline;
-  std::size_t index = 0;
+  testcase_run run;
   static constexpr const char* name = "inline_judge";
 };
 
-using inline_self = inline_judge_actor::stateful_pointer<inline_state>;
+using inline_impl = inline_judge_actor::extend<caf::reacts_to<deadline_atom>>;
+using inline_self = inline_impl::stateful_pointer<inline_state>;
 
-void judge0_failed(inline_self self, inline_state* s, const std::string& why) {
-  s->a.reply->send(http::response::json(502, inline_error_body(why, s->a.request_id, static_cast<int>(s->index))));
+std::vector<testcase> to_testcases(const std::vector<inline_testcase>& in) {
+  std::vector<testcase> out(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    out[i].stdin_text = in[i].stdin_text;
+    out[i].expected_stdout = in[i].expected_stdout;
+  }
+  return out;
+}
+
+void finish(inline_self self, inline_state* s, judge_answer a) {
+  self->send(s->a.owner, answer_atom::value, std::move(a));
   self->quit();
 }
 
-void run_next(inline_self self, inline_state* s) {
-  const auto& req = s->a.req;
-  if (s->index >= req.testcases.size()) {
-    inline_summary sum{true, static_cast<int>(req.testcases.size()), static_cast<int>(req.testcases.size()),
-                       s->a.time.ms_since(s->a.received)};
-    s->a.reply->send(http::response::json(200, inline_result_body(sum, nullptr)));
-    return self->quit();
+void judge0_failed(inline_self self, inline_state* s, std::string why) {
+  auto a = answer(answer_kind::judge0_failed, s->a.ticket.request_id);
+  a.message = std::move(why);
+  a.testcase_index = static_cast<int>(s->run.index());
+  finish(self, s, std::move(a));
+}
+
+void judged(inline_self self, inline_state* s, const judge0_outcome* failed_with) {
+  auto a = answer(answer_kind::judged, s->a.ticket.request_id);
+  a.summary = {failed_with == nullptr, s->run.passed(), s->run.total(), s->a.time.ms_since(s->a.ticket.received)};
+  if (failed_with) {
+    auto i = s->run.index();
+    a.failure = inline_failure_copy{static_cast<int>(i), s->a.req.testcases[i], *failed_with};
   }
+  finish(self, s, std::move(a));
+}
+
+void run_next(inline_self self, inline_state* s) {
+  if (s->run.all_passed()) return judged(self, s, nullptr);
+  const auto& req = s->a.req;
   judge0_job job;
   job.run.language_id = req.language_id;
   job.run.source_code = req.source_code;
-  job.run.stdin_text = req.testcases[s->index].stdin_text;
+  job.run.stdin_text = s->run.current().stdin_text;
   job.run.limits = clamp_inline_limits(req.cpu_seconds, req.memory_mb, req.wall_seconds, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
-  auto left = s->a.time.until(s->deadline);
-  self->request(s->a.pool, left + reply_timeout(s->a.cfg->judge0_timeout), run_atom::value, std::move(job))
+  auto left = std::max(std::chrono::milliseconds(0), s->a.time.until(s->deadline));
+  self->request(s->a.pool, reply_timeout(left), run_atom::value, std::move(job))
       .then(
           [self, s](judge0_outcome& o) {
-            const auto& tc = s->a.req.testcases[s->index];
-            testcase t;
-            t.stdin_text = tc.stdin_text;
-            t.expected_stdout = tc.expected_stdout;
-            auto v = classify_verdict(o, t, s->a.req.comparison);
+            auto v = s->run.take(o);
             if (v.kind == verdict_kind::error) return judge0_failed(self, s, v.name);
-            if (v.kind == verdict_kind::passed) {
-              ++s->index;
-              return run_next(self, s);
-            }
-            inline_summary sum{false, static_cast<int>(s->index), static_cast<int>(s->a.req.testcases.size()),
-                               s->a.time.ms_since(s->a.received)};
-            inline_failure f{static_cast<int>(s->index), &tc, &o};
-            s->a.reply->send(http::response::json(200, inline_result_body(sum, &f)));
-            self->quit();
+            if (v.kind == verdict_kind::passed) return run_next(self, s);
+            judged(self, s, &o);
           },
           [self, s](caf::error&) { judge0_failed(self, s, "Judge0 pool did not answer"); });
 }
 
-inline_judge_actor::behavior_type inline_judge(inline_self self, inline_judge_args args) {
+inline_impl::behavior_type inline_judge(inline_self self, inline_judge_args args) {
   auto* s = &self->state;
   s->a = std::move(args);
-  s->deadline = s->a.received + s->a.cfg->max_request_runtime;
+  s->deadline = s->a.ticket.received + s->a.cfg->max_request_runtime;
+  s->run = testcase_run(to_testcases(s->a.req.testcases), s->a.req.comparison);
+  s->a.time.send_later(self, s->a.time.until(s->deadline), deadline_atom::value);
   if (s->a.has_slot) run_next(self, s);
-  // Lives while it waits for a slot or for Judge0; the shutdown's grace deadline can cut it short.
+  // Lives while it waits for a slot or for Judge0; its deadline or the shutdown's grace deadline
+  // can cut it short.
   return {
       [self, s](slot_atom) {
         if (!s->a.has_slot) {
@@ -81,15 +94,13 @@ inline_judge_actor::behavior_type inline_judge(inline_self self, inline_judge_ar
           run_next(self, s);
         }
       },
+      [self, s](deadline_atom) { judge0_failed(self, s, "deadline exceeded (MAX_REQUEST_RUNTIME_MS)"); },
       [self, s](client_gone_atom) {
         log::info("inline judge stopped: the client is gone",
-                  {{"request_id", s->a.request_id}, {"testcase", static_cast<std::int64_t>(s->index)}});
+                  {{"request_id", s->a.ticket.request_id}, {"testcase", static_cast<std::int64_t>(s->run.index())}});
         self->quit();
       },
-      [self, s](abort_atom, std::string&) {
-        s->a.reply->send(http::shutting_down_response());
-        self->quit();
-      },
+      [self, s](abort_atom, std::string&) { finish(self, s, answer(answer_kind::shutting_down, s->a.ticket.request_id)); },
   };
 }
 

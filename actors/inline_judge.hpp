@@ -1,7 +1,7 @@
 // POST /v1/judge: one short-lived actor, admitted by the supervisor like a submission, runs
-// inline testcases in order on the Judge0 pool and answers 200 with the verdict, or 502 when
-// Judge0 fails. Without a slot it waits for one; an abort answers 503; its client leaving stops
-// it (messages/submission_interface.hpp).
+// inline testcases in order on the Judge0 pool and hands its owner the verdict, or "Judge0
+// failed" (also at the deadline). Without a slot it waits for one; an abort answers "shutting
+// down"; its client leaving stops it (messages/submission_interface.hpp).
 #pragma once
 
 #include <caf/fwd.hpp>
@@ -12,20 +12,19 @@
 
 #include "actors/timers.hpp"
 #include "config/config.hpp"
-#include "http/server.hpp"
 #include "messages/judge0_pool_interface.hpp"
 #include "messages/submission_interface.hpp"
+#include "messages/supervisor_interface.hpp"
 #include "messages/wire_json.hpp"
 
 namespace cx {
 
 struct inline_judge_args {
   inline_judge_request req;
-  std::string request_id;
-  std::chrono::steady_clock::time_point received;
-  http::responder_ptr reply;
+  request_ticket ticket;
   bool has_slot = false;
   std::shared_ptr<const config> cfg;
+  owner_actor owner;  // hears its answer
   judge0_pool_actor pool;
   timers time;
 };

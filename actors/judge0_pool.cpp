@@ -11,6 +11,7 @@
 #include "actors/policy/poll_timing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/random_hex.hpp"
+#include "actors/reply_timeout.hpp"
 #include "actors/timers.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
@@ -93,9 +94,11 @@ void dispatch(pool_actor self) {
     }
     st.busy.emplace(client.address(), busy_job{std::move(w.rp), w.job.callback_key});
     w.job.first_poll_delay = st.recent.first_poll_delay(st.cfg->judge0_poll_interval, st.cfg->judge0_min_poll_interval);
-    // No request timeout: a client always answers before the job's deadline, and one that dies
-    // is caught by the exit handler (clients are linked).
-    self->request(client, caf::infinite, run_atom::value, std::move(w.job))
+    // A client answers by the job's deadline plus one Judge0 call; one that dies is caught by the
+    // exit handler (clients are linked), so this timeout is the last resort.
+    auto timeout = reply_timeout(std::max(std::chrono::milliseconds(0), st.time.until(w.job.deadline)) +
+                                 st.cfg->judge0_timeout);
+    self->request(client, timeout, run_atom::value, std::move(w.job))
         .then(
             [self, client](judge0_outcome& o) {
               if (!answer_job_of(self, client.address(), std::move(o))) return;

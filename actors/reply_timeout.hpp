@@ -9,4 +9,7 @@ namespace cx {
 
 inline std::chrono::milliseconds reply_timeout(std::chrono::milliseconds t) { return t + std::chrono::seconds(2); }
 
+// For an actor of ours that answers at once, without an outbound call (the circuit breaker).
+inline std::chrono::milliseconds local_reply_timeout() { return reply_timeout(std::chrono::milliseconds(0)); }
+
 }  // namespace cx

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "actors/front_interface.hpp"
+#include "messages/supervisor_interface.hpp"
 #include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/shutdown_interface.hpp"

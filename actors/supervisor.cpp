@@ -2,40 +2,36 @@
 
 #include <caf/all.hpp>
 
-#include <boost/json.hpp>
-
 #include <deque>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "actors/convex_callback.hpp"
-#include "actors/http_messages.hpp"
 #include "actors/inline_judge.hpp"
 #include "actors/policy/admission.hpp"
 #include "actors/reply_timeout.hpp"
 #include "actors/submission.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
-#include "http/json_errors.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
-#include "messages/wire_json.hpp"
 
 namespace cx {
 namespace {
 
 using steady = std::chrono::steady_clock;
 
-// A submission (POST /v1/judge-question) or an inline judge (POST /v1/judge; no id, no progress).
+// A submission (POST /v1/judge-question) or an inline judge (POST /v1/judge: no submission id).
 struct child {
-  std::string submission_id;
-  std::string request_id;
+  std::optional<std::string> submission_id;
+  request_ticket ticket;
   submission_kind kind = submission_kind::standard;
-  steady::time_point received;
   bool has_slot = false;
   std::size_t bytes = 0;  // what it holds while it waits: source code and inline testcases
-  std::shared_ptr<const submission_progress> progress;
+  bool accepted = false;  // its 202 went out
+  bool settled = false;   // its result is in the Convex actor's hands
+  caf::typed_response_promise<judge_answer> answer;
   submission_actor handle;  // an inline judge speaks this conversation too
 };
 
@@ -47,6 +43,7 @@ struct supervisor_state {
   judge0_pool_actor pool;
   timers time;
   std::unordered_map<caf::actor_addr, child> children;
+  std::unordered_map<std::uint64_t, caf::actor_addr> inline_by_serial;
   std::unordered_set<std::string> in_flight;  // submission ids
   std::deque<caf::actor_addr> waiting;        // accepted, waiting for a slot
   int active = 0;
@@ -55,7 +52,7 @@ struct supervisor_state {
   static constexpr const char* name = "supervisor";
 };
 
-using supervisor_self = supervisor_actor::stateful_pointer<supervisor_state>;
+using supervisor_self = owner_actor::stateful_pointer<supervisor_state>;
 
 int queued(const supervisor_state& st) { return static_cast<int>(st.children.size()) - st.active; }
 
@@ -80,24 +77,14 @@ std::size_t held_bytes(const inline_judge_request& r) {
   return n;
 }
 
-// Admission for either kind; answers 503 itself when the instance is full. `submission_id` is
-// null for an inline judge, whose answers carry none.
-std::optional<admission> admit(supervisor_self self, std::size_t bytes, const std::string* submission_id,
-                               const std::string& request_id, http::responder& reply) {
+admission decide(supervisor_self self, std::size_t bytes, const std::string& request_id) {
   auto& st = self->state;
-  auto decision = decide_admission({st.active, queued(st), st.queued_bytes}, limits_of(*st.cfg), bytes);
-  if (decision != admission::reject) return decision;
-  log::info("admission full", {{"request_id", request_id}, {"bytes", bytes}});
-  const char* message = "Too many submissions in progress";
-  auto res = submission_id ? http::error_response(503, *submission_id, message,
-                                                  boost::json::serialize(boost::json::object{{"requestId", request_id}}))
-                           : http::error_response(503, message);
-  res.set_header("Retry-After", "5");
-  reply.send(std::move(res));
-  return std::nullopt;
+  auto d = decide_admission({st.active, queued(st), st.queued_bytes}, limits_of(*st.cfg), bytes);
+  if (d == admission::reject) log::info("admission full", {{"request_id", request_id}, {"bytes", bytes}});
+  return d;
 }
 
-void enlist(supervisor_self self, child c) {
+caf::typed_response_promise<judge_answer> enlist(supervisor_self self, child c) {
   auto& st = self->state;
   if (c.has_slot) {
     ++st.active;
@@ -105,8 +92,11 @@ void enlist(supervisor_self self, child c) {
     st.waiting.push_back(c.handle.address());
     st.queued_bytes += c.bytes;
   }
+  c.answer = self->make_response_promise<judge_answer>();
+  auto rp = c.answer;
   st.children.emplace(c.handle.address(), std::move(c));
   publish(self);
+  return rp;
 }
 
 void grant_slots(supervisor_self self) {
@@ -129,10 +119,27 @@ void notify_idle(supervisor_self self) {
   self->state.idle_waiters.clear();
 }
 
-void after_down(supervisor_self self) {
-  grant_slots(self);
-  publish(self);
-  notify_idle(self);
+// The child that sent the current message, if it is still ours.
+child* sender_child(supervisor_self self) {
+  auto it = self->state.children.find(caf::actor_cast<caf::actor_addr>(self->current_sender()));
+  return it == self->state.children.end() ? nullptr : &it->second;
+}
+
+void deliver(child& c, judge_answer a) {
+  if (c.answer.pending()) c.answer.deliver(std::move(a));
+}
+
+// A submission that crashed after its 202: Convex must still get a terminal result.
+void post_crash_result(supervisor_self self, const child& c, const caf::error& reason) {
+  auto& st = self->state;
+  log::error("submission actor died, posting error result",
+             {{"submission_id", *c.submission_id}, {"request_id", c.ticket.request_id},
+              {"reason", self->system().render(reason)}});
+  metrics::count_submission("error");
+  auto r = error_result(*c.submission_id, "internal error while judging", std::nullopt, 0, 0,
+                        st.time.ms_since(c.ticket.received));
+  self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
+      .then([](bool) {}, [](caf::error&) {});
 }
 
 void on_down(supervisor_self self, caf::down_msg& dm) {
@@ -143,26 +150,20 @@ void on_down(supervisor_self self, caf::down_msg& dm) {
   st.children.erase(it);
   if (c.has_slot) --st.active;
   else st.queued_bytes -= c.bytes;
-  if (!c.progress) return after_down(self);  // an inline judge: its HTTP answer is its own
-  st.in_flight.erase(c.submission_id);
-  bool accepted = c.progress->accepted.load(std::memory_order_acquire);
-  bool finished = c.progress->finished.load(std::memory_order_acquire);
-  if (dm.reason && accepted && !finished) {
-    // The actor crashed after its 202: Convex must still get a terminal result.
-    log::error("submission actor died, posting error result",
-               {{"submission_id", c.submission_id}, {"request_id", c.request_id},
-                {"reason", self->system().render(dm.reason)}});
-    metrics::count_submission("error");
-    auto r = error_result(c.submission_id, "internal error while judging", std::nullopt, 0, 0,
-                          st.time.ms_since(c.received));
-    self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
-        .then([](bool) {}, [](caf::error&) {});
+  deliver(c, answer(answer_kind::internal, c.ticket.request_id, c.submission_id));
+  if (c.submission_id) {
+    st.in_flight.erase(*c.submission_id);
+    if (dm.reason && c.accepted && !c.settled) post_crash_result(self, c, dm.reason);
+  } else {
+    st.inline_by_serial.erase(c.ticket.serial);
   }
-  after_down(self);
+  grant_slots(self);
+  publish(self);
+  notify_idle(self);
 }
 
-supervisor_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<const config> cfg, convex_actor convex,
-                         judge0_pool_actor pool, timers time) {
+owner_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<const config> cfg, convex_actor convex,
+                                      judge0_pool_actor pool, timers time) {
   self->state.time = time;
   self->state.cfg = cfg;
   self->state.convex = convex;
@@ -178,54 +179,64 @@ supervisor_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr
   });
   publish(self);
   return {
-      [self](admit_atom, judge_request& req, std::string& request_id, steady::time_point received,
-             http::responder_ptr& reply) {
+      [self](admit_atom, judge_request& req, request_ticket& t) -> caf::result<judge_answer> {
         auto& st = self->state;
         if (st.in_flight.count(req.submission_id) != 0) {
-          log::info("duplicate submission in flight", {{"submission_id", req.submission_id}, {"request_id", request_id}});
-          reply->send(http::response::json(202, accepted_body(req.submission_id, request_id, true)));
-          return;
+          log::info("duplicate submission in flight", {{"submission_id", req.submission_id}, {"request_id", t.request_id}});
+          return answer(answer_kind::duplicate, t.request_id, req.submission_id);
         }
         auto bytes = held_bytes(req);
-        auto decision = admit(self, bytes, &req.submission_id, request_id, *reply);
-        if (!decision) return;
+        auto d = decide(self, bytes, t.request_id);
+        if (d == admission::reject) return answer(answer_kind::overloaded, t.request_id, req.submission_id);
         submission_args args;
         args.req = req;
-        args.request_id = request_id;
-        args.received = received;
-        args.reply = std::move(reply);
-        args.has_slot = decision == admission::run;
+        args.ticket = t;
+        args.has_slot = d == admission::run;
         args.cfg = st.cfg;
+        args.owner = caf::actor_cast<owner_actor>(self);
         args.convex = st.convex;
         args.pool = st.pool;
         args.time = st.time;
-        args.progress = std::make_shared<submission_progress>();
-        auto progress = args.progress;
         auto h = spawn_submission(self, std::move(args));
         st.in_flight.insert(req.submission_id);
-        enlist(self, child{req.submission_id, request_id, req.kind, received, decision == admission::run, bytes,
-                           std::move(progress), h});
+        return enlist(self, child{req.submission_id, std::move(t), req.kind, d == admission::run, bytes, false,
+                                  false, {}, h});
       },
-      [self](admit_atom, inline_judge_request& req, std::string& request_id, steady::time_point received,
-             http::responder_ptr& reply) {
+      [self](admit_atom, inline_judge_request& req, request_ticket& t) -> caf::result<judge_answer> {
         auto& st = self->state;
         auto bytes = held_bytes(req);
-        auto decision = admit(self, bytes, nullptr, request_id, *reply);
-        if (!decision) return;
+        auto d = decide(self, bytes, t.request_id);
+        if (d == admission::reject) return answer(answer_kind::overloaded, t.request_id);
         inline_judge_args args;
         args.req = std::move(req);
-        args.request_id = request_id;
-        args.received = received;
-        args.reply = reply;
-        args.has_slot = decision == admission::run;
+        args.ticket = t;
+        args.has_slot = d == admission::run;
         args.cfg = st.cfg;
+        args.owner = caf::actor_cast<owner_actor>(self);
         args.pool = st.pool;
         args.time = st.time;
         auto h = spawn_inline_judge(self, std::move(args));
+        st.inline_by_serial.emplace(t.serial, h.address());
+        return enlist(self, child{std::nullopt, std::move(t), submission_kind::standard, d == admission::run, bytes,
+                                  false, false, {}, h});
+      },
+      [self](client_gone_atom, std::uint64_t serial) {
         // Nobody waits for the verdict any more: the judge stops and frees its slot.
-        reply->on_client_gone([h] { caf::anon_send(h, client_gone_atom::value); });
-        enlist(self, child{{}, request_id, submission_kind::standard, received, decision == admission::run, bytes,
-                           nullptr, h});
+        auto& st = self->state;
+        auto it = st.inline_by_serial.find(serial);
+        if (it == st.inline_by_serial.end()) return;
+        auto& c = st.children.at(it->second);
+        deliver(c, answer(answer_kind::client_gone, c.ticket.request_id));
+        self->send(caf::actor_cast<inline_judge_actor>(c.handle), client_gone_atom::value);
+      },
+      [self](answer_atom, judge_answer& a) {
+        auto* c = sender_child(self);
+        if (!c) return;
+        if (a.kind == answer_kind::accepted) c->accepted = true;
+        deliver(*c, std::move(a));
+      },
+      [self](settled_atom) {
+        if (auto* c = sender_child(self)) c->settled = true;
       },
       [self](abort_atom, std::string& reason) {
         for (auto& kv : self->state.children) self->send(kv.second.handle, abort_atom::value, reason);
@@ -242,7 +253,7 @@ supervisor_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr
 }  // namespace
 
 supervisor_actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
-                            judge0_pool_actor pool, timers time) {
+                                  judge0_pool_actor pool, timers time) {
   return sys.spawn(supervisor, std::move(cfg), std::move(convex), std::move(pool), time);
 }
 

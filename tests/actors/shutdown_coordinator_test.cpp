@@ -38,9 +38,9 @@ class ShutdownCoordinatorTest : public DeterministicTest {
     // Answers idle only when released: the submissions it owns are still running until then.
     supervisor = sys.spawn([this](supervisor_mock::pointer self) -> supervisor_mock::behavior_type {
       return {
-          [](admit_atom, judge_request&, std::string&, std::chrono::steady_clock::time_point, http::responder_ptr&) {},
-          [](admit_atom, inline_judge_request&, std::string&, std::chrono::steady_clock::time_point,
-             http::responder_ptr&) {},
+          [](admit_atom, judge_request&, request_ticket&) { return judge_answer{}; },
+          [](admit_atom, inline_judge_request&, request_ticket&) { return judge_answer{}; },
+          [](client_gone_atom, std::uint64_t) {},
           [this](abort_atom, std::string& reason) { aborts.push_back(reason); },
           [this, self](idle_atom) -> caf::result<bool> {
             idle_waiters.push_back(self->make_response_promise<bool>());

@@ -1,80 +1,19 @@
 // One submission actor on the test coordinator, between a mock Convex actor and a mock Judge0
-// pool actor that speak the real typed conversations. The test moves the clock; no sockets.
+// pool actor that speak the real typed conversations, under a mock owner that records what the
+// submission tells it. The test moves the clock; no sockets.
 #include "actors/submission.hpp"
 
-#include <boost/json.hpp>
-
-#include <functional>
-#include <map>
-
 #include "../support/deterministic_fixture.hpp"
+#include "../support/mock_actors.hpp"
 #include "config/config.hpp"
-#include "http/message.hpp"
+#include "http/judge_answers.hpp"
 #include "messages/atoms.hpp"
-#include "messages/convex_messages.hpp"
-#include "messages/judge0_messages.hpp"
 
 using namespace cx;
 using namespace cx::testing;
 using std::chrono::milliseconds;
 
 namespace {
-
-// Tells a mock to answer what it holds: promises are delivered from inside their actor.
-using release_atom = caf::atom_constant<caf::atom("release")>;
-using convex_mock = convex_actor::extend<caf::reacts_to<release_atom>>;
-using pool_mock = judge0_pool_actor::extend<caf::reacts_to<release_atom>>;
-
-struct captured_reply final : http::responder {
-  std::optional<http::response> got;
-  void send(http::response res) override { got = std::move(res); }
-};
-
-// A question whose testcase i reads "in i" and expects "out i".
-std::string question_body(int count) {
-  boost::json::array tcs;
-  for (int i = 0; i < count; ++i)
-    tcs.push_back({{"_id", "t" + std::to_string(i)},
-                   {"visibility", "public"},
-                   {"stdin", "in " + std::to_string(i)},
-                   {"expectedStdout", "out " + std::to_string(i)},
-                   {"order", i}});
-  boost::json::object q{{"question",
-                         {{"_id", "q"},
-                          {"timeLimitSeconds", 2},
-                          {"memoryLimitMb", 128},
-                          {"outputComparison", {{"trimOutputs", true}, {"normalizeWhitespace", false}, {"caseSensitive", true}}}}},
-                        {"testCases", std::move(tcs)}};
-  return boost::json::serialize(q);
-}
-
-judge0_outcome printed(std::string out) {
-  judge0_outcome o;
-  o.status_id = 3;
-  o.status_description = "Accepted";
-  o.stdout_text = std::move(out);
-  return o;
-}
-
-// What the mock Convex actor answers, and what it was told.
-struct convex_script {
-  int running_status = 200;
-  bool hold_running = false;
-  int fetch_status = 200;
-  std::string testcases = question_body(3);
-  std::vector<caf::typed_response_promise<convex_answer>> held;
-  int fetches = 0;
-  std::vector<submission_result> results;
-};
-
-// What the mock Judge0 pool answers: by default each testcase's expected output.
-struct pool_script {
-  std::function<std::optional<judge0_outcome>(const judge0_job&)> answer = [](const judge0_job& j) {
-    return std::optional<judge0_outcome>(printed("out " + j.run.stdin_text.substr(3)));
-  };
-  std::vector<std::string> stdins;  // in the order the jobs came
-  std::vector<caf::typed_response_promise<judge0_outcome>> held;
-};
 
 class SubmissionTest : public DeterministicTest {
  protected:
@@ -86,86 +25,64 @@ class SubmissionTest : public DeterministicTest {
                                          {"MAX_REQUEST_RUNTIME_MS", "10000"},
                                          {"LOG_LEVEL", "error"}});
     cfg = std::make_shared<const config>(std::get<config>(parsed));
-    convex = sys.spawn([c = &convex_calls](convex_mock::pointer self) -> convex_mock::behavior_type {
-      return {
-          [self, c](running_atom, submission_kind, std::string&) -> caf::result<convex_answer> {
-            if (!c->hold_running) return convex_answer{c->running_status, "{}", ""};
-            c->held.push_back(self->make_response_promise<convex_answer>());
-            return c->held.back();
-          },
-          [c](fetch_atom, submission_kind, std::string&) {
-            ++c->fetches;
-            return convex_answer{c->fetch_status, c->fetch_status == 200 ? c->testcases : "", ""};
-          },
-          [c](result_atom, submission_kind, submission_result& r) {
-            c->results.push_back(r);
-            return true;
-          },
-          [c](release_atom) {
-            for (auto& rp : c->held) rp.deliver(convex_answer{200, "{}", ""});
-          },
-      };
-    });
-    pool = sys.spawn([p = &pool_calls](pool_mock::pointer self) -> pool_mock::behavior_type {
-      return {
-          [self, p](run_atom, judge0_job& job) -> caf::result<judge0_outcome> {
-            p->stdins.push_back(job.run.stdin_text);
-            if (auto o = p->answer(job)) return *o;
-            p->held.push_back(self->make_response_promise<judge0_outcome>());
-            return p->held.back();
-          },
-          [](judge0_callback&) {},
-          [](ran_for_atom, std::int64_t) {},
-          [p](release_atom) {
-            for (auto& rp : p->held) rp.deliver(printed("out 0"));
-          },
-      };
-    });
+    convex = spawn_convex_mock(sys, &convex_calls);
+    pool = spawn_pool_mock(sys, &pool_calls);
   }
 
-  // Spawns the submission as the supervisor would; `ended` turns true when it is down.
+  // Spawns the submission as the supervisor would, under a mock owner; `ended` turns true when
+  // it is down.
   submission_actor start(bool has_slot = true) {
     submission_args a;
     a.req.question_id = "q";
     a.req.submission_id = "s1";
     a.req.language_id = 71;
     a.req.source_code = "print(input())";
-    a.request_id = "r1";
-    a.received = now();
-    a.reply = reply;
+    a.ticket = {"r1", now(), 1};
     a.has_slot = has_slot;
     a.cfg = cfg;
     a.convex = convex;
     a.pool = pool;
-    a.progress = progress;
     a.time = timers::on_caf_clock(sys);
     submission_actor h;
     // From a handler, as the supervisor does: CAF 0.17 drops the monitor of a spawn made while
     // the spawning actor still initializes.
-    parent = sys.spawn([&h, a, ended = &ended](caf::event_based_actor* self) -> caf::behavior {
-      self->set_down_handler([ended](caf::down_msg&) { *ended = true; });
-      return {[self, &h, a](admit_atom) { h = spawn_submission(self, a); }};
+    parent = sys.spawn([&h, a, this](caf::event_based_actor* self) -> caf::behavior {
+      self->set_down_handler([this](caf::down_msg&) { ended = true; });
+      return {
+          [self, &h, a](admit_atom) {
+            auto args = a;  // not kept: the parent must not hold a handle to itself
+            args.owner = caf::actor_cast<owner_actor>(self);
+            h = spawn_submission(self, std::move(args));
+          },
+          [this](answer_atom, judge_answer& ans) { answers.push_back(ans); },
+          [this](settled_atom) { settled = true; },
+      };
     });
     tell(parent, admit_atom::value);
     return h;
   }
 
-  int status() const { return reply->got ? static_cast<int>(reply->got->status) : 0; }
+  // The HTTP status of the one answer the submission gave (0: none yet), through the front's table.
+  int status() const {
+    EXPECT_LE(answers.size(), 1u);
+    return answers.empty() ? 0 : http::respond(answers.front()).status;
+  }
   const submission_result& only_result() const {
     EXPECT_EQ(convex_calls.results.size(), 1u);
     return convex_calls.results.front();
   }
   std::string error_message() const { return only_result().failure.value().error_message.value_or(""); }
+  std::size_t fetches() const { return convex_calls.fetched_by.size(); }
 
   std::shared_ptr<const config> cfg;
   convex_script convex_calls;
   pool_script pool_calls;
   convex_mock convex;
   pool_mock pool;
-  std::shared_ptr<captured_reply> reply = std::make_shared<captured_reply>();
-  caf::actor parent;  // the submission's monitor, standing in for the supervisor
+  caf::actor parent;  // the submission's owner and monitor, standing in for the supervisor
+  std::vector<judge_answer> answers;
+  bool settled = false;
   bool ended = false;
-  std::shared_ptr<submission_progress> progress = std::make_shared<submission_progress>();
 };
 
 }  // namespace
@@ -179,7 +96,7 @@ TEST_F(SubmissionTest, AllTestcasesPassInOrderAndOnePassedResultIsPosted) {
   EXPECT_EQ(r.passed_count, 3);
   EXPECT_EQ(r.total_count, 3);
   EXPECT_FALSE(r.first_failure_index);
-  EXPECT_TRUE(progress->finished.load());
+  EXPECT_TRUE(settled);
   EXPECT_TRUE(ended);
 }
 
@@ -212,21 +129,21 @@ TEST_F(SubmissionTest, AFailedMarkRunningAnswers502AndRunsNothing) {
   convex_calls.running_status = 500;
   start();
   EXPECT_EQ(status(), 502);
-  EXPECT_EQ(convex_calls.fetches, 0);
+  EXPECT_EQ(fetches(), 0);
   EXPECT_TRUE(pool_calls.stdins.empty());
   EXPECT_TRUE(convex_calls.results.empty());
   EXPECT_TRUE(ended);
 }
 
-TEST_F(SubmissionTest, AnUnansweredMarkRunningIs502WhenTheStallTimerFires) {
+TEST_F(SubmissionTest, AnUnansweredMarkRunningIs502WhenItsRequestTimesOut) {
   convex_calls.hold_running = true;
   start();
-  advance(milliseconds(1000 + 2000 - 1));  // CONVEX_TIMEOUT_MS + the 2 s stall margin
+  advance(milliseconds(1000 + 2000 - 1));  // CONVEX_TIMEOUT_MS + the 2 s reply margin
   EXPECT_EQ(status(), 0);
   advance(milliseconds(1));
   EXPECT_EQ(status(), 502);
   EXPECT_TRUE(ended);
-  EXPECT_EQ(convex_calls.fetches, 0);
+  EXPECT_EQ(fetches(), 0);
 }
 
 TEST_F(SubmissionTest, AMissingQuestionIsAnErrorWithoutIndex) {
@@ -255,9 +172,9 @@ TEST_F(SubmissionTest, TheDeadlineEndsAHeldTestcaseWithOneErrorResult) {
 TEST_F(SubmissionTest, WithoutASlotItIsAcceptedAndWaitsUntilOneIsGiven) {
   auto h = start(false);
   EXPECT_EQ(status(), 202);
-  EXPECT_EQ(convex_calls.fetches, 0);
+  EXPECT_EQ(fetches(), 0);
   tell(h, slot_atom::value);
-  EXPECT_EQ(convex_calls.fetches, 1);
+  EXPECT_EQ(fetches(), 1);
   EXPECT_EQ(only_result().status, result_status::passed);
 }
 

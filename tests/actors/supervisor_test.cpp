@@ -1,165 +1,279 @@
-// The supervisor and submission backstops, driven with a stand-in Convex actor. The stand-in can
-// reach a submission actor because it is the sender of the stand-in's requests.
+// The supervisor on the test coordinator, through its typed interface, with the real submission
+// and inline judge actors between a mock Convex actor and a mock Judge0 pool: admission and FIFO
+// order, duplicates, the answers it owns, crashes, the drain. The test moves the clock.
 #include "actors/supervisor.hpp"
 
-#include <caf/all.hpp>
-#include <gtest/gtest.h>
+#include <algorithm>
+#include <memory>
 
-#include <chrono>
-#include <future>
-#include <map>
-
-#include "actors/http_messages.hpp"
-#include "actors/submission.hpp"
+#include "../support/deterministic_fixture.hpp"
+#include "../support/mock_actors.hpp"
 #include "config/config.hpp"
-#include "http/io_runtime.hpp"
+#include "http/judge_answers.hpp"
 #include "messages/atoms.hpp"
-#include "messages/convex_messages.hpp"
 
 using namespace cx;
-using namespace std::chrono_literals;
+using namespace cx::testing;
+using std::chrono::milliseconds;
 
 namespace {
 
-struct captured_reply final : http::responder {
-  std::promise<http::response> got;
-  void send(http::response res) override { got.set_value(std::move(res)); }
-};
+using held_answer = std::shared_ptr<std::optional<judge_answer>>;
 
-class SupervisorTest : public ::testing::Test {
+class SupervisorTest : public DeterministicTest {
  protected:
-  SupervisorTest() : sys(sys_cfg.set("scheduler.max-threads", 2)) { io.start(); }
-
+  // A child still running holds its owner, and the owner holds it: end them as the app does.
   ~SupervisorTest() override {
-    for (auto& a : actors) caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
-    sys.await_all_actors_done();
-    io.stop();
+    caf::anon_send_exit(supervisor, caf::exit_reason::user_shutdown);
+    sched.run();
   }
 
-  supervisor_actor start_supervisor(convex_actor convex, std::map<std::string, std::string> env = {}) {
+  void start(std::map<std::string, std::string> env = {}) {
     env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
                 {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
                 {"CODE_EXEC_API_KEYS", "k"},
-                {"CONVEX_TIMEOUT_MS", "100"},
+                {"CONVEX_TIMEOUT_MS", "1000"},
+                {"MAX_REQUEST_RUNTIME_MS", "10000"},
                 {"LOG_LEVEL", "error"}});
-    auto parsed = parse_config_from_map(env);
-    auto cfg = std::make_shared<const config>(std::get<config>(parsed));
-    auto supervisor = spawn_supervisor(sys, cfg, convex, judge0_pool_actor{}, timers::on_io(io));
-    actors = {caf::actor_cast<caf::actor>(supervisor), caf::actor_cast<caf::actor>(convex)};
-    return supervisor;
+    cfg = std::make_shared<const config>(std::get<config>(parse_config_from_map(env)));
+    convex = spawn_convex_mock(sys, &convex_calls);
+    pool = spawn_pool_mock(sys, &pool_calls);
+    supervisor = spawn_supervisor(sys, cfg, convex, pool, timers::on_caf_clock(sys));
+    sched.run();
   }
 
-  // Admits one submission; the future holds the HTTP answer.
-  std::future<http::response> admit(const supervisor_actor& supervisor, const std::string& submission_id) {
+  // Sends an admission as the front does; the answer lands in the returned slot when it comes.
+  template <class Request>
+  held_answer admit_request(Request req) {
+    auto got = std::make_shared<std::optional<judge_answer>>();
+    request_ticket t{"r" + std::to_string(++serial), now(), serial};
+    sys.spawn([got, req, t, sup = supervisor](caf::event_based_actor* self) {
+      self->request(sup, std::chrono::seconds(3600), admit_atom::value, req, t)
+          .then([got](judge_answer& a) { *got = std::move(a); });
+    });
+    sched.run();
+    return got;
+  }
+
+  held_answer admit(const std::string& submission_id) {
     judge_request req;
-    req.question_id = "q1";
+    req.question_id = "q";
     req.submission_id = submission_id;
     req.language_id = 71;
-    req.source_code = "print(1)";
-    auto reply = std::make_shared<captured_reply>();
-    auto answer = reply->got.get_future();
-    caf::anon_send(supervisor, admit_atom::value, req, std::string("r1"), std::chrono::steady_clock::now(),
-                   http::responder_ptr(reply));
-    return answer;
+    req.source_code = "print(input())";
+    return admit_request(req);
   }
 
-  caf::actor_system_config sys_cfg;
-  caf::actor_system sys;
-  http::io_runtime io;
-  std::vector<caf::actor> actors;
+  held_answer admit_inline(int testcases = 2) {
+    inline_judge_request req;
+    req.language_id = 71;
+    req.source_code = "print(input())";
+    for (int i = 0; i < testcases; ++i) req.testcases.push_back({"in " + std::to_string(i), "out " + std::to_string(i), {}});
+    return admit_request(req);
+  }
+
+  static int status(const held_answer& a) { return *a ? http::respond(**a).status : 0; }
+
+  std::optional<bool> idle() { return ask<bool>(supervisor, idle_atom::value); }
+
+  std::vector<std::string> result_ids() const {
+    std::vector<std::string> ids;
+    for (auto& r : convex_calls.results) ids.push_back(r.submission_id);
+    return ids;
+  }
+  std::string result_message(std::size_t i) const {
+    return convex_calls.results.at(i).failure.value().error_message.value_or("");
+  }
+
+  void hold_judge0() {
+    pool_calls.answer = [](const judge0_job&) { return std::optional<judge0_outcome>(); };
+  }
+
+  std::shared_ptr<const config> cfg;
+  convex_script convex_calls;
+  pool_script pool_calls;
+  convex_mock convex;
+  pool_mock pool;
+  supervisor_actor supervisor;
+  std::uint64_t serial = 0;
 };
 
 }  // namespace
 
+TEST_F(SupervisorTest, ASubmissionIsAcceptedAfterMarkRunningAndEndsWithOneResult) {
+  start();
+  auto a = admit("s1");
+  ASSERT_TRUE(*a);
+  EXPECT_EQ((*a)->kind, answer_kind::accepted);
+  EXPECT_EQ(status(a), 202);
+  EXPECT_EQ(result_ids(), std::vector<std::string>{"s1"});
+  EXPECT_EQ(convex_calls.results.front().status, result_status::passed);
+  EXPECT_EQ(idle(), true);
+}
+
+TEST_F(SupervisorTest, ADuplicateInFlightIsAcceptedAsDuplicateAndNotRunTwice) {
+  start();
+  hold_judge0();
+  auto first = admit("s1");
+  auto second = admit("s1");
+  EXPECT_EQ((*first)->kind, answer_kind::accepted);
+  ASSERT_TRUE(*second);
+  EXPECT_EQ((*second)->kind, answer_kind::duplicate);
+  EXPECT_NE(http::respond(**second).body.find("\"duplicate\":true"), std::string::npos);
+  EXPECT_EQ(convex_calls.marked, std::vector<std::string>{"s1"});
+  EXPECT_EQ(pool_calls.stdins.size(), 1u);
+}
+
+TEST_F(SupervisorTest, BeyondTheQueueItAnswersOverloadedWithRetryAfter) {
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "1"}});
+  hold_judge0();
+  auto running = admit("a");
+  auto queued = admit("b");
+  auto refused = admit("c");
+  EXPECT_EQ(status(running), 202);
+  EXPECT_EQ(status(queued), 202);
+  ASSERT_TRUE(*refused);
+  auto res = http::respond(**refused);
+  EXPECT_EQ(res.status, 503);
+  EXPECT_EQ(http::find_header(res.headers, "Retry-After"), "5");
+  EXPECT_NE(res.body.find("\"submissionId\":\"c\""), std::string::npos);
+  EXPECT_EQ(convex_calls.marked, (std::vector<std::string>{"a", "b"}));  // c was never marked running
+  // An inline run is admitted against the same slots and queue.
+  EXPECT_EQ(status(admit_inline()), 503);
+}
+
+TEST_F(SupervisorTest, QueuedSubmissionsGetTheSlotInTheOrderTheyCame) {
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}});
+  convex_calls.testcases = question_body(1);
+  hold_judge0();
+  for (auto id : {"a", "b", "c"}) EXPECT_EQ(status(admit(id)), 202);
+  EXPECT_EQ(pool_calls.submission_ids, std::vector<std::string>{"a"});
+  for (int i = 0; i < 3; ++i) tell(pool, release_atom::value);
+  EXPECT_EQ(pool_calls.submission_ids, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(result_ids(), (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_EQ(idle(), true);
+}
+
 TEST_F(SupervisorTest, ASubmissionThatCrashesAfterItsAcceptedStillGetsOneErrorResult) {
-  auto posted = std::make_shared<std::promise<submission_result>>();
-  // Marks running, kills the submission when it asks for its testcases, records results.
-  auto convex = sys.spawn([posted](convex_actor::pointer self) -> convex_actor::behavior_type {
-    return {
-        [](running_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
-        [self](fetch_atom, submission_kind, std::string&) {
-          caf::anon_send_exit(caf::actor_cast<caf::actor>(self->current_sender()), caf::exit_reason::kill);
-          return convex_answer{200, "{}", ""};
-        },
-        [posted](result_atom, submission_kind, submission_result& r) {
-          posted->set_value(r);
-          return true;
-        },
-    };
-  });
-  auto answer = admit(start_supervisor(convex), "s-crash");
-
-  ASSERT_EQ(answer.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(answer.get().status, 202);
-  auto result = posted->get_future();
-  ASSERT_EQ(result.wait_for(5s), std::future_status::ready);
-  auto r = result.get();
-  EXPECT_EQ(r.submission_id, "s-crash");
-  EXPECT_EQ(r.status, result_status::error);
-  ASSERT_TRUE(r.failure);
-  EXPECT_EQ(r.failure->error_message, "internal error while judging");
+  start();
+  convex_calls.on_fetch = [](caf::strong_actor_ptr asker) {
+    caf::anon_send_exit(caf::actor_cast<caf::actor>(asker), caf::exit_reason::kill);
+  };
+  auto a = admit("s-crash");
+  EXPECT_EQ(status(a), 202);
+  ASSERT_EQ(result_ids(), std::vector<std::string>{"s-crash"});
+  EXPECT_EQ(convex_calls.results.front().status, result_status::error);
+  EXPECT_EQ(result_message(0), "internal error while judging");
+  EXPECT_EQ(idle(), true);
 }
 
-TEST_F(SupervisorTest, AConvexActorThatNeverAnswersMarkRunningStillGetsThe502) {
-  // Takes the mark-running request and keeps it: only the submission's stall timer
-  // (CONVEX_TIMEOUT_MS + 2 s) can answer the caller.
-  auto held = std::make_shared<std::vector<caf::typed_response_promise<convex_answer>>>();
-  auto convex = sys.spawn([held](convex_actor::pointer self) -> convex_actor::behavior_type {
-    return {
-        [self, held](running_atom, submission_kind, std::string&) -> caf::result<convex_answer> {
-          held->push_back(self->make_response_promise<convex_answer>());
-          return held->back();
-        },
-        [](fetch_atom, submission_kind, std::string&) { return convex_answer{}; },
-        [](result_atom, submission_kind, submission_result&) { return false; },
-    };
-  });
-  auto started = std::chrono::steady_clock::now();
-  auto answer = admit(start_supervisor(convex), "s-stall");
-
-  ASSERT_EQ(answer.wait_for(10s), std::future_status::ready);
-  auto res = answer.get();
-  EXPECT_EQ(res.status, 502);
-  EXPECT_NE(res.body.find("Failed to mark submission as running"), std::string::npos);
-  EXPECT_GE(std::chrono::steady_clock::now() - started, 2s);
+TEST_F(SupervisorTest, ASubmissionThatDiesBeforeItAnsweredIsAnswered500AndPostsNothing) {
+  start();
+  convex_calls.hold_running = true;
+  auto a = admit("s1");
+  EXPECT_FALSE(*a);
+  ASSERT_EQ(convex_calls.marked_by.size(), 1u);
+  caf::anon_send_exit(caf::actor_cast<caf::actor>(convex_calls.marked_by.front()), caf::exit_reason::kill);
+  sched.run();
+  EXPECT_EQ(status(a), 500);
+  EXPECT_TRUE(convex_calls.results.empty());  // never accepted: Convex marks it error itself
 }
 
-TEST_F(SupervisorTest, AConvexActorThatNeverAnswersTheResultStillFreesTheSlot) {
-  // Answers mark-running, gives testcases that cannot be judged (so an error result follows at
-  // once) and keeps the result request: only the stall timer (CONVEX_TIMEOUT_MS x 1 attempt + 2 s)
-  // ends the submission, and until then it holds the only slot.
-  auto held = std::make_shared<std::vector<caf::typed_response_promise<bool>>>();
-  auto result_asked = std::make_shared<std::promise<void>>();
-  auto convex = sys.spawn([held, result_asked](convex_actor::pointer self) -> convex_actor::behavior_type {
-    return {
-        [](running_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
-        [](fetch_atom, submission_kind, std::string&) { return convex_answer{200, "{}", ""}; },
-        [self, held, result_asked](result_atom, submission_kind, submission_result&) -> caf::result<bool> {
-          held->push_back(self->make_response_promise<bool>());
-          if (held->size() == 1) result_asked->set_value();
-          return held->back();
-        },
-    };
-  });
-  auto supervisor = start_supervisor(
-      convex, {{"CALLBACK_MAX_ATTEMPTS", "1"}, {"MAX_ACTIVE_SUBMISSIONS", "1"}, {"MAX_QUEUED_SUBMISSIONS", "0"}});
-  auto started = std::chrono::steady_clock::now();
-  auto first = admit(supervisor, "s-held");
-  ASSERT_EQ(first.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(first.get().status, 202);
-  ASSERT_EQ(result_asked->get_future().wait_for(5s), std::future_status::ready);
-  auto refused = admit(supervisor, "s-refused");
-  ASSERT_EQ(refused.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(refused.get().status, 503);
+TEST_F(SupervisorTest, AMarkRunningNeverAnsweredIs502OnceItsRequestTimesOut) {
+  start();
+  convex_calls.hold_running = true;
+  auto a = admit("s1");
+  advance(milliseconds(1000 + 2000 - 1));  // CONVEX_TIMEOUT_MS + the 2 s reply margin
+  EXPECT_FALSE(*a);
+  advance(milliseconds(1));
+  EXPECT_EQ(status(a), 502);
+  EXPECT_TRUE(pool_calls.stdins.empty());
+  EXPECT_EQ(idle(), true);
+}
 
-  caf::scoped_actor waiter{sys};
-  bool idle = false;
-  waiter->request(supervisor, 15s, idle_atom::value).receive([&](bool b) { idle = b; }, [](caf::error&) {});
-  EXPECT_TRUE(idle);
-  auto waited = std::chrono::steady_clock::now() - started;
-  EXPECT_GE(waited, 2s);
-  EXPECT_LT(waited, 8s);  // the budget, not the 10 s backoff cap an attempt that never comes would add
-  auto next = admit(supervisor, "s-next");
-  ASSERT_EQ(next.wait_for(5s), std::future_status::ready);
-  EXPECT_EQ(next.get().status, 202);
+TEST_F(SupervisorTest, AResultNeverAnsweredFreesTheSlotAfterItsBudgetWithoutASecondResult) {
+  start({{"CALLBACK_MAX_ATTEMPTS", "1"}, {"MAX_ACTIVE_SUBMISSIONS", "1"}});
+  convex_calls.hold_results = true;
+  EXPECT_EQ(status(admit("a")), 202);
+  EXPECT_EQ(status(admit("b")), 202);
+  EXPECT_EQ(result_ids(), std::vector<std::string>{"a"});
+  EXPECT_EQ(convex_calls.fetched_by.size(), 1u);
+  advance(milliseconds(1000 + 2000));  // one attempt's CONVEX_TIMEOUT_MS + the reply margin
+  EXPECT_EQ(convex_calls.fetched_by.size(), 2u);  // b got the slot
+  EXPECT_EQ(result_ids(), (std::vector<std::string>{"a", "b"}));
+}
+
+TEST_F(SupervisorTest, TheDeadlineEndsAHeldTestcaseWithTheDeadlineError) {
+  start();
+  hold_judge0();
+  admit("s1");
+  advance(milliseconds(10000));
+  ASSERT_EQ(result_ids(), std::vector<std::string>{"s1"});
+  EXPECT_EQ(result_message(0), "deadline exceeded (MAX_REQUEST_RUNTIME_MS)");
+  EXPECT_EQ(convex_calls.results.front().first_failure_index, 0);
+}
+
+TEST_F(SupervisorTest, TheDrainWaitsForEveryChildAndAnAbortEndsEachOnce) {
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}});
+  hold_judge0();
+  admit("running");
+  admit("queued");
+  auto run = admit_inline();
+  bool idle_answered = false;
+  sys.spawn([&idle_answered, sup = supervisor](caf::event_based_actor* self) {
+    self->request(sup, std::chrono::seconds(3600), idle_atom::value).then([&idle_answered](bool) { idle_answered = true; });
+  });
+  sched.run();
+  EXPECT_FALSE(idle_answered);
+  tell(supervisor, abort_atom::value, std::string("service shutting down"));
+  auto ids = result_ids();
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"queued", "running"}));
+  EXPECT_EQ(result_message(0), "service shutting down");
+  EXPECT_EQ(result_message(1), "service shutting down");
+  EXPECT_EQ(status(run), 503);
+  EXPECT_TRUE(idle_answered);
+}
+
+TEST_F(SupervisorTest, AnInlineRunAnswersItsVerdict) {
+  start();
+  pool_calls.answer = [](const judge0_job& j) {
+    return std::optional<judge0_outcome>(printed(j.run.stdin_text == "in 1" ? "wrong" : "out 0"));
+  };
+  auto passed = admit_inline(1);
+  ASSERT_TRUE(*passed);
+  EXPECT_EQ((*passed)->kind, answer_kind::judged);
+  EXPECT_TRUE((*passed)->summary.passed);
+  auto failed = admit_inline(3);
+  ASSERT_TRUE(*failed);
+  EXPECT_FALSE((*failed)->summary.passed);
+  ASSERT_TRUE((*failed)->failure);
+  EXPECT_EQ((*failed)->failure->index, 1);
+  EXPECT_EQ((*failed)->failure->outcome.stdout_text, "wrong");
+  EXPECT_EQ(pool_calls.stdins.size(), 1u + 2u);  // stops at the failing testcase
+  EXPECT_EQ(http::respond(**failed).status, 200);
+}
+
+TEST_F(SupervisorTest, AnInlineRunWhoseClientLeftStopsAndFreesItsSlot) {
+  start({{"MAX_ACTIVE_SUBMISSIONS", "1"}});
+  hold_judge0();
+  auto run = admit_inline(3);
+  auto next = admit_inline(1);
+  tell(supervisor, client_gone_atom::value, std::uint64_t{1});
+  ASSERT_TRUE(*run);
+  EXPECT_EQ((*run)->kind, answer_kind::client_gone);
+  EXPECT_EQ(pool_calls.stdins, (std::vector<std::string>{"in 0", "in 0"}));  // the next run got the slot
+  tell(supervisor, client_gone_atom::value, std::uint64_t{99});  // unknown: nothing happens
+  EXPECT_FALSE(*next);
+}
+
+TEST_F(SupervisorTest, AnInlineRunPastItsDeadlineAnswersJudge0Failed) {
+  start();
+  hold_judge0();
+  auto run = admit_inline(2);
+  advance(milliseconds(10000));
+  ASSERT_TRUE(*run);
+  EXPECT_EQ((*run)->kind, answer_kind::judge0_failed);
+  EXPECT_EQ((*run)->message, "deadline exceeded (MAX_REQUEST_RUNTIME_MS)");
+  EXPECT_EQ(http::respond(**run).status, 502);
 }
