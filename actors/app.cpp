@@ -45,15 +45,15 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   const auto time = timers::on_io(io);
   breaker_ = spawn_circuit_breaker(sys, bs, [time] { return time.now(); }, view);
   breaker_handle breaker{breaker_, view};
-  convex_ = spawn_convex_callback(sys, cfg, *client_);
-  pool_ = spawn_judge0_pool(sys, cfg, *client_, breaker);
+  convex_ = spawn_convex_callback(sys, cfg, *client_, time);
+  pool_ = spawn_judge0_pool(sys, cfg, *client_, time, breaker);
   supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, time);
-  readiness_ = spawn_readiness(sys, cfg, *client_);
+  readiness_ = spawn_readiness(sys, cfg, *client_, time);
   if (cfg->rate_backend == rate_limit_backend::redis) {
     redis_ = std::make_unique<redis::client>(io, cfg->redis);
     limiter_ = spawn_redis_rate_limiter(sys, cfg, *redis_);
   }
-  front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_});
+  front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_, time});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, time, std::move(on_drained));
 
   http::server_options opts;

@@ -133,10 +133,11 @@ void start(convex_self self, delivery d) {
   attempt(self, id);
 }
 
-convex_impl::behavior_type convex_callback(convex_self self, std::shared_ptr<const config> cfg, http::client* client) {
+convex_impl::behavior_type convex_callback(convex_self self, std::shared_ptr<const config> cfg, http::outbound* out,
+                                           timers time) {
   self->state.cfg = cfg;
-  self->state.http.emplace(*client);
-  self->state.time = timers::on_io(client->io());
+  self->state.http.emplace(*out);
+  self->state.time = time;
   self->set_exit_handler([self](caf::exit_msg& em) {
     // 0.17 has no broken_promise: answer every open call before leaving.
     for (auto& kv : self->state.pending) {
@@ -194,8 +195,9 @@ std::chrono::milliseconds result_delivery_budget(const config& cfg) {
          std::chrono::milliseconds(kBackoffCapMs) * (cfg.callback_max_attempts - 1);
 }
 
-convex_actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
-  return sys.spawn(convex_callback, std::move(cfg), &client);
+convex_actor spawn_convex_callback(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
+                                   timers time) {
+  return sys.spawn(convex_callback, std::move(cfg), &out, time);
 }
 
 }  // namespace cx

@@ -37,15 +37,16 @@ constexpr std::size_t kMaxSignatures = 100000;
 // Adds the headers every answer carries and records the request's metrics, whoever answers.
 class tracked_responder final : public http::responder {
  public:
-  tracked_responder(http::responder_ptr inner, std::string request_id, route r, steady::time_point received)
-      : inner_(std::move(inner)), request_id_(std::move(request_id)), route_(r), received_(received) {}
+  tracked_responder(http::responder_ptr inner, std::string request_id, route r, steady::time_point received,
+                    timers time)
+      : inner_(std::move(inner)), request_id_(std::move(request_id)), route_(r), received_(received), time_(time) {}
 
   void add_header(std::string name, std::string value) { extra_.push_back({std::move(name), std::move(value)}); }
 
   void send(http::response res) override {
     res.set_header("X-Request-Id", request_id_);
     for (auto& h : extra_) res.set_header(h.name, h.value);
-    double secs = std::chrono::duration<double>(steady::now() - received_).count();
+    double secs = std::chrono::duration<double>(time_.now() - received_).count();
     metrics::observe_http(route_label(route_), res.status, secs);
     if (res.status >= 500 || log::enabled(log::level::debug)) {
       log::write(res.status >= 500 ? log::level::warn : log::level::debug, "http request",
@@ -62,6 +63,7 @@ class tracked_responder final : public http::responder {
   std::string request_id_;
   route route_;
   steady::time_point received_;
+  timers time_;
   http::header_list extra_;
 };
 
@@ -118,8 +120,8 @@ bool is_json_content_type(std::string_view ct) {
   return http::iequals(media, "application/json");
 }
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(steady::now().time_since_epoch()).count();
+std::int64_t now_ms(const timers& time) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(time.now().time_since_epoch()).count();
 }
 
 void set_rate_headers(tracked_responder& reply, const config& cfg, const rate_decision& d) {
@@ -150,7 +152,7 @@ void after_breaker(front_self self, const pending_ptr& p, std::variant<judge_req
       [&](auto& req) {
         auto timeout = admit_timeout(*st.cfg, req);
         constexpr bool is_inline = std::is_same_v<std::decay_t<decltype(req)>, inline_judge_request>;
-        self->request(st.deps.supervisor, timeout, admit_atom::value, std::move(req), ticket)
+        st.deps.time.request(self, st.deps.supervisor, timeout, admit_atom::value, std::move(req), ticket)
             .then([p](judge_answer& a) { answer_with(p, a); },
                   [p](caf::error&) { refuse(p, answer_kind::internal); });
         // After the admission is in the supervisor's mailbox, so that it knows the serial.
@@ -189,7 +191,7 @@ void after_rate_limit(front_self self, const pending_ptr& p) {
   }
   if (st.refusing) return refuse(p, answer_kind::shutting_down);
   if (st.deps.breaker.view->clear()) return after_breaker(self, p, std::move(body));
-  self->request(st.deps.breaker.actor, local_reply_timeout(), rejecting_atom::value)
+  st.deps.time.request(self, st.deps.breaker.actor, local_reply_timeout(), rejecting_atom::value)
       .then(
           [self, p, body = std::move(body)](bool rejecting) mutable {
             if (rejecting) return refuse(p, answer_kind::breaker_open);
@@ -229,8 +231,8 @@ void check_rate(front_self self, const pending_ptr& p) {
   std::string key = p->key_index >= 0 ? "key" + std::to_string(p->key_index) : "addr:" + p->req.remote_address;
   key += "|";
   key += subject;
-  if (!st.deps.redis_limiter) return apply_rate(self, p, st.limiter->take(key, now_ms()));
-  self->request(st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
+  if (!st.deps.redis_limiter) return apply_rate(self, p, st.limiter->take(key, now_ms(st.deps.time)));
+  st.deps.time.request(self, st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
       .then(
           [self, p](rate_answer& a) {
             if (!a.backend_failed) return apply_rate(self, p, a.decision);
@@ -259,7 +261,7 @@ void check_replay(front_self self, const pending_ptr& p, std::int64_t now_s) {
     check_rate(self, p);
   };
   if (!st.deps.redis_limiter) return decide(first_here);
-  self->request(st.deps.redis_limiter, std::chrono::seconds(2), replay_atom::value, std::move(sig),
+  st.deps.time.request(self, st.deps.redis_limiter, std::chrono::seconds(2), replay_atom::value, std::move(sig),
                 std::max<std::int64_t>(1, expires - now_s + 1))
       .then([decide, first_here](replay_answer& a) { decide(first_here && (a.backend_failed || a.first_use)); },
             [decide, first_here](caf::error&) { decide(first_here); });
@@ -291,7 +293,7 @@ void readiness_route(front_self self, const pending_ptr& p) {
     metrics::set_ready(false);
     return p->reply->send(http::response::json(503, "{\"ok\":false,\"draining\":true}"));
   }
-  self->request(self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
+  self->state.deps.time.request(self, self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
                 probe_atom::value)
       .then(
           [p](bool ok, std::string& deps) {
@@ -351,7 +353,7 @@ front_actor::behavior_type front(front_self self, std::shared_ptr<const config> 
         auto given = in.req.header_value("X-Request-Id");
         p->request_id = valid_request_id(given) ? std::string(given) : new_request_id(self->state.rng);
         auto m = match_route(in.req.method, in.req.path());
-        p->reply = std::make_shared<tracked_responder>(std::move(in.reply), p->request_id, m.r, p->received);
+        p->reply = std::make_shared<tracked_responder>(std::move(in.reply), p->request_id, m.r, p->received, self->state.deps.time);
         p->req = std::move(in.req);
         dispatch(self, p);
       },

@@ -10,6 +10,7 @@
 
 #include "actors/circuit_breaker.hpp"
 #include "actors/front_interface.hpp"
+#include "actors/timers.hpp"
 #include "messages/supervisor_interface.hpp"
 #include "config/config.hpp"
 #include "messages/rate_limiter_interface.hpp"
@@ -22,6 +23,7 @@ struct front_deps {
   supervisor_actor supervisor;
   readiness_actor readiness;
   rate_limiter_actor redis_limiter;  // null with the memory backend
+  timers time;
 };
 
 front_actor spawn_front(caf::actor_system& sys, std::shared_ptr<const config> cfg, front_deps deps);

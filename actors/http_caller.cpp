@@ -3,14 +3,13 @@
 #include <caf/all.hpp>
 
 #include "actors/http_messages.hpp"
-#include "http/io_runtime.hpp"
 #include "messages/atoms.hpp"
 
 namespace cx {
 namespace {
 
 // The client's completion: back to the calling actor as a message.
-std::function<void(http::client_response)> reply_to(caf::local_actor* self, std::uint64_t id) {
+http::client_done reply_to(caf::local_actor* self, std::uint64_t id) {
   return [me = caf::actor_cast<caf::actor>(self), id](http::client_response res) {
     caf::anon_send(me, http_done_atom::value, id, std::move(res));
   };
@@ -21,16 +20,14 @@ std::function<void(http::client_response)> reply_to(caf::local_actor* self, std:
 void http_caller::call(caf::local_actor* self, http::client_request req, continuation k) {
   auto id = ++next_id_;
   pending_.emplace(id, std::move(k));
-  client_->send(std::move(req), reply_to(self, id));
+  out_->send(std::move(req), reply_to(self, id));
 }
 
 void http_caller::call_after(caf::local_actor* self, std::chrono::milliseconds delay, http::client_request req,
                              continuation k) {
   auto id = ++next_id_;
   pending_.emplace(id, std::move(k));
-  client_->io().after(delay, [client = client_, req = std::move(req), done = reply_to(self, id)]() mutable {
-    client->send(std::move(req), std::move(done));
-  });
+  out_->send_after(delay, std::move(req), reply_to(self, id));
 }
 
 void http_caller::complete(std::uint64_t id, http::client_response& res) {

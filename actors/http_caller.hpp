@@ -11,7 +11,7 @@
 #include <functional>
 #include <unordered_map>
 
-#include "http/client.hpp"
+#include "http/outbound.hpp"
 
 namespace cx {
 
@@ -19,21 +19,19 @@ class http_caller {
  public:
   using continuation = std::function<void(http::client_response&)>;
 
-  explicit http_caller(http::client& client) : client_(&client) {}
+  explicit http_caller(http::outbound& out) : out_(&out) {}
 
   void call(caf::local_actor* self, http::client_request req, continuation k);
 
-  // The same call started `delay` from now by the io thread's timer: a poll costs the actor
+  // The same call started `delay` from now by the outbound's own timer: a poll costs the actor
   // one message (the answer), not two.
   void call_after(caf::local_actor* self, std::chrono::milliseconds delay, http::client_request req, continuation k);
 
   // From the actor's (http_done_atom, id, response) handler; unknown ids are ignored.
   void complete(std::uint64_t id, http::client_response& res);
 
-  http::io_runtime& io() const { return client_->io(); }
-
  private:
-  http::client* client_;
+  http::outbound* out_;
   std::uint64_t next_id_ = 0;
   std::unordered_map<std::uint64_t, continuation> pending_;
 };

@@ -241,7 +241,7 @@ void submit(client_state* st, std::uint64_t gen) {
   if (!current(st, gen)) return;
   if (remaining(st).count() <= 0) return fail(st, "deadline exceeded before Judge0 accepted the submission");
   if (st->breaker.view->clear()) return post_submission(st, gen);
-  st->self->request(st->breaker.actor, local_reply_timeout(), allow_atom::value)
+  st->time.request(st->self, st->breaker.actor, local_reply_timeout(), allow_atom::value)
       .then(
           [st, gen](bool allowed) {
             if (!current(st, gen)) return;
@@ -263,15 +263,15 @@ void poll_now(client_state* st, std::uint64_t gen) {
 }  // namespace
 
 client_impl::behavior_type judge0_client(client_impl::stateful_pointer<client_state> self,
-                                         std::shared_ptr<const config> cfg, http::client* client,
-                                         breaker_handle breaker, caf::actor_addr pool) {
+                                         std::shared_ptr<const config> cfg, http::outbound* out,
+                                         timers time, breaker_handle breaker, caf::actor_addr pool) {
   // Continuations kept in the state (pending calls) hold this pointer; the state lives as long
   // as the actor.
   client_state* st = &self->state;
   st->self = self;
   st->cfg = std::move(cfg);
-  st->http.emplace(*client);
-  st->time = timers::on_io(client->io());
+  st->http.emplace(*out);
+  st->time = time;
   st->breaker = std::move(breaker);
   st->pool = std::move(pool);
   return {
@@ -307,9 +307,9 @@ client_impl::behavior_type judge0_client(client_impl::stateful_pointer<client_st
   };
 }
 
-judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::client& client,
-                                        breaker_handle breaker) {
-  return pool->spawn<caf::linked>(judge0_client, std::move(cfg), &client, std::move(breaker), pool->address());
+judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::outbound& out,
+                                        timers time, breaker_handle breaker) {
+  return pool->spawn<caf::linked>(judge0_client, std::move(cfg), &out, time, std::move(breaker), pool->address());
 }
 
 }  // namespace cx

@@ -9,15 +9,16 @@
 #include <memory>
 
 #include "actors/circuit_breaker.hpp"
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/judge0_pool_interface.hpp"
 
-namespace cx::http { class client; }
+namespace cx::http { class outbound; }
 
 namespace cx {
 
 // Spawned linked to `pool`, which fails the job of a client that dies and replaces it.
-judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::client& client,
-                                        breaker_handle breaker);
+judge0_client_actor spawn_judge0_client(caf::local_actor* pool, std::shared_ptr<const config> cfg, http::outbound& out,
+                                        timers time, breaker_handle breaker);
 
 }  // namespace cx

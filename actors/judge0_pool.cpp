@@ -42,7 +42,7 @@ struct pool_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   pool_state() = default;
   std::shared_ptr<const config> cfg;
-  http::client* client = nullptr;
+  http::outbound* out = nullptr;
   timers time;  // jobs' deadlines while they wait
   breaker_handle breaker;
   std::vector<judge0_client_actor> idle;
@@ -98,7 +98,7 @@ void dispatch(pool_actor self) {
     // exit handler (clients are linked), so this timeout is the last resort.
     auto timeout = reply_timeout(std::max(std::chrono::milliseconds(0), st.time.until(w.job.deadline)) +
                                  st.cfg->judge0_timeout);
-    self->request(client, timeout, run_atom::value, std::move(w.job))
+    st.time.request(self, client, timeout, run_atom::value, std::move(w.job))
         .then(
             [self, client](judge0_outcome& o) {
               if (!answer_job_of(self, client.address(), std::move(o))) return;
@@ -111,21 +111,21 @@ void dispatch(pool_actor self) {
   }
 }
 
-judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<const config> cfg, http::client* client,
-                          breaker_handle breaker) {
+judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<const config> cfg, http::outbound* out,
+                                              timers time, breaker_handle breaker) {
   auto& st = self->state;
   st.cfg = cfg;
-  st.client = client;
-  st.time = timers::on_io(client->io());
+  st.out = out;
+  st.time = time;
   st.breaker = breaker;
   for (int i = 0; i < cfg->judge0_max_inflight; ++i)
-    st.idle.push_back(spawn_judge0_client(self, cfg, *client, breaker));
+    st.idle.push_back(spawn_judge0_client(self, cfg, *out, time, breaker));
   self->set_exit_handler([self](caf::exit_msg& em) {
     auto& s = self->state;
     if (em.source != self->address()) {  // a client ended: fail its job, replace it
       answer_job_of(self, em.source, failed("Judge0 client stopped: " + self->system().render(em.reason)));
       std::erase_if(s.idle, [&](const judge0_client_actor& c) { return c.address() == em.source; });
-      s.idle.push_back(spawn_judge0_client(self, s.cfg, *s.client, s.breaker));
+      s.idle.push_back(spawn_judge0_client(self, s.cfg, *s.out, s.time, s.breaker));
       return dispatch(self);
     }
     for (auto& kv : s.busy) kv.second.rp.deliver(failed("service shutting down"));
@@ -164,9 +164,9 @@ judge0_pool_actor::behavior_type judge0_pool(pool_actor self, std::shared_ptr<co
 
 }  // namespace
 
-judge0_pool_actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client,
-                             breaker_handle breaker) {
-  return sys.spawn(judge0_pool, std::move(cfg), &client, std::move(breaker));
+judge0_pool_actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
+                                    timers time, breaker_handle breaker) {
+  return sys.spawn(judge0_pool, std::move(cfg), &out, time, std::move(breaker));
 }
 
 }  // namespace cx

@@ -7,14 +7,15 @@
 #include <memory>
 
 #include "actors/circuit_breaker.hpp"
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/judge0_pool_interface.hpp"
 
-namespace cx::http { class client; }
+namespace cx::http { class outbound; }
 
 namespace cx {
 
 judge0_pool_actor spawn_judge0_pool(caf::actor_system& sys, std::shared_ptr<const config> cfg,
-                                    http::client& client, breaker_handle breaker);
+                                    http::outbound& out, timers time, breaker_handle breaker);
 
 }  // namespace cx

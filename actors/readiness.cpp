@@ -72,10 +72,11 @@ void probe(readiness_self self, std::string url, bool strict, probe_result readi
   });
 }
 
-readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<const config> cfg, http::client* client) {
+readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<const config> cfg, http::outbound* out,
+                                        timers time) {
   self->state.cfg = cfg;
-  self->state.http.emplace(*client);
-  self->state.time = timers::on_io(client->io());
+  self->state.http.emplace(*out);
+  self->state.time = time;
   return {
       [self](probe_atom) -> caf::result<bool, std::string> {
         auto& st = self->state;
@@ -96,8 +97,9 @@ readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<con
 
 }  // namespace
 
-readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client) {
-  return sys.spawn(readiness, std::move(cfg), &client);
+readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
+                                timers time) {
+  return sys.spawn(readiness, std::move(cfg), &out, time);
 }
 
 }  // namespace cx

@@ -7,13 +7,15 @@
 
 #include <memory>
 
+#include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/readiness_interface.hpp"
 
-namespace cx::http { class client; }
+namespace cx::http { class outbound; }
 
 namespace cx {
 
-readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::client& client);
+readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
+                                timers time);
 
 }  // namespace cx

@@ -250,7 +250,13 @@ class call : public std::enable_shared_from_this<call> {
 client::client(io_runtime& io) : io_(&io), impl_(std::make_shared<impl>(io.get().ioc)) {}
 client::~client() = default;
 
-void client::send(client_request req, std::function<void(client_response)> done) {
+void client::send_after(std::chrono::milliseconds delay, client_request req, client_done done) {
+  io_->after(delay, [this, req = std::move(req), done = std::move(done)]() mutable {
+    send(std::move(req), std::move(done));
+  });
+}
+
+void client::send(client_request req, client_done done) {
   auto fail_now = [this, &done](const char* why) {
     client_response r;
     r.error = why;

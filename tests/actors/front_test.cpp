@@ -69,7 +69,7 @@ class FrontTest : public DeterministicTest {
         return {ready, std::string(R"({"judge0":{"ok":true},"convex":{"ok":true}})")};
       }};
     });
-    front = spawn_front(sys, cfg, front_deps{breaker_handle{breaker, view}, supervisor, readiness, {}});
+    front = spawn_front(sys, cfg, front_deps{breaker_handle{breaker, view}, supervisor, readiness, {}, timers::on_caf_clock(sys)});
     sched.run();
   }
 

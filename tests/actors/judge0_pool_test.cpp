@@ -52,7 +52,7 @@ TEST(Judge0Pool, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
   });
   auto view = std::make_shared<breaker_view>();
   view->all_clear = false;
-  auto pool = spawn_judge0_pool(sys, cfg, client, breaker_handle{breaker, view});
+  auto pool = spawn_judge0_pool(sys, cfg, client, timers::on_io(io), breaker_handle{breaker, view});
 
   judge0_job job;
   job.run.language_id = 71;
