@@ -1,15 +1,15 @@
-// The actors' one clock and timer service, request timeouts included. In production the io thread
-// keeps the timers: CAF 0.17's clock thread wakes for every timer set or cancelled, and a request
-// timeout is both, which was measured slower at thousands of submissions a second. In tests CAF's
-// own clock does, which the test coordinator lets the test move, so nothing waits for real time.
+// The actors' one clock and timer service. In production the io thread keeps the timers: CAF
+// 0.17's clock thread wakes for every timer set or cancelled, which was measured slower at
+// thousands of submissions a second. In tests CAF's own clock does, which the test coordinator
+// lets the test move, so nothing waits for real time. Request timeouts stay on CAF's clock in
+// both: an answered request cancels its timeout there, while an io-thread timer would live out
+// its full duration (measured: 105 MiB RSS against 57 after five seconds of the accept path).
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
-#include <caf/duration.hpp>
 #include <caf/local_actor.hpp>
-#include <caf/sec.hpp>
 #include <caf/send.hpp>
 
 #include <chrono>
@@ -40,19 +40,6 @@ class timers {
     auto me = caf::actor_cast<caf::actor>(self);
     if (io_) io_->after(delay, [me, xs...] { caf::anon_send(me, xs...); });
     else caf::delayed_anon_send(me, delay, xs...);
-  }
-
-  // self->request(dest, timeout, xs...), its timeout kept by this service. On the io thread the
-  // timer is never cancelled: a timeout for a request already answered is dropped by CAF (no
-  // handler waits for it), and none is sent once the requester is gone.
-  template <class Self, class Handle, class... Ts>
-  auto request(Self* self, const Handle& dest, std::chrono::milliseconds timeout, Ts&&... xs) const {
-    if (!io_) return self->request(dest, timeout, std::forward<Ts>(xs)...);
-    auto handle = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
-    io_->after(timeout, [me = caf::actor_cast<caf::weak_actor_ptr>(self), id = handle.id()] {
-      if (auto strong = me.lock()) strong->get()->eq_impl(id, nullptr, nullptr, caf::make_error(caf::sec::request_timeout));
-    });
-    return handle;
   }
 
  private:
