@@ -41,7 +41,7 @@ struct redis_state {
   // Not an aggregate: CAF constructs states from the actor pointer when it can (C++20 paren-init).
   redis_state() = default;
   std::shared_ptr<const config> cfg;
-  redis::client* redis = nullptr;
+  redis::commands* redis = nullptr;
   std::string sha;
   bool healthy = true;
   std::uint64_t next_id = 0;
@@ -109,7 +109,7 @@ void decide(limiter_actor self, const std::string& key, caf::typed_response_prom
   });
 }
 
-limiter_impl::behavior_type redis_rate_limiter(limiter_actor self, std::shared_ptr<const config> cfg, redis::client* redis) {
+limiter_impl::behavior_type redis_rate_limiter(limiter_actor self, std::shared_ptr<const config> cfg, redis::commands* redis) {
   self->state.cfg = cfg;
   self->state.redis = redis;
   self->state.sha = sha1_hex(rate_limit_script());
@@ -159,7 +159,7 @@ std::string sha1_hex(const std::string& text) {
   return out;
 }
 
-rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis) {
+rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::commands& redis) {
   return sys.spawn(redis_rate_limiter, std::move(cfg), &redis);
 }
 

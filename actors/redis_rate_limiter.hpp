@@ -12,7 +12,7 @@
 #include "messages/rate_limiter_interface.hpp"
 
 namespace cx::redis {
-class client;
+class commands;
 }
 
 namespace cx {
@@ -21,6 +21,6 @@ namespace cx {
 const std::string& rate_limit_script();
 std::string sha1_hex(const std::string& text);
 
-rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::client& redis);
+rate_limiter_actor spawn_redis_rate_limiter(caf::actor_system& sys, std::shared_ptr<const config> cfg, redis::commands& redis);
 
 }  // namespace cx

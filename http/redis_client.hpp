@@ -34,7 +34,15 @@ struct result {
   bool ok() const { return value.has_value(); }
 };
 
-class client {
+// What a caller needs of Redis: one command, completed exactly once. `client` is the real one; the
+// actor tests hand the rate limiter a scripted one.
+class commands {
+ public:
+  virtual ~commands() = default;
+  virtual void command(std::vector<std::string> args, std::function<void(result)> done) = 0;
+};
+
+class client final : public commands {
  public:
   client(http::io_runtime& io, redis_endpoint endpoint,
          std::chrono::milliseconds timeout = std::chrono::milliseconds(250),
@@ -45,7 +53,7 @@ class client {
   client& operator=(const client&) = delete;
 
   // Thread-safe. `done` runs once, on the io thread.
-  void command(std::vector<std::string> args, std::function<void(result)> done);
+  void command(std::vector<std::string> args, std::function<void(result)> done) override;
 
   struct impl;
 

@@ -10,6 +10,7 @@
 #include <optional>
 #include <vector>
 
+#include "../support/captured_reply.hpp"
 #include "../support/deterministic_fixture.hpp"
 #include "config/config.hpp"
 #include "messages/atoms.hpp"
@@ -19,16 +20,6 @@ using namespace cx::testing;
 using std::chrono::milliseconds;
 
 namespace {
-
-struct captured_reply final : http::responder {
-  std::optional<http::response> got;
-  std::function<void()> gone;
-  void send(http::response res) override { got = std::move(res); }
-  void on_client_gone(std::function<void()> f) override { gone = std::move(f); }
-  int status() const { return got ? static_cast<int>(got->status) : 0; }
-  std::string header(std::string_view name) const { return std::string(http::find_header(got->headers, name)); }
-  boost::json::object body() const { return boost::json::parse(got->body).as_object(); }
-};
 
 const char* kValidBody = R"({"questionId":"q","submissionId":"s1","languageId":71,"sourceCode":"x"})";
 
