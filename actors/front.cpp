@@ -152,7 +152,7 @@ void after_breaker(front_self self, const pending_ptr& p, std::variant<judge_req
       [&](auto& req) {
         auto timeout = admit_timeout(*st.cfg, req);
         constexpr bool is_inline = std::is_same_v<std::decay_t<decltype(req)>, inline_judge_request>;
-        self->request(st.deps.supervisor, timeout, admit_atom::value, std::move(req), ticket)
+        st.deps.time.request(self, st.deps.supervisor, timeout, admit_atom::value, std::move(req), ticket)
             .then([p](judge_answer& a) { answer_with(p, a); },
                   [p](caf::error&) { refuse(p, answer_kind::internal); });
         // After the admission is in the supervisor's mailbox, so that it knows the serial.
@@ -191,7 +191,7 @@ void after_rate_limit(front_self self, const pending_ptr& p) {
   }
   if (st.refusing) return refuse(p, answer_kind::shutting_down);
   if (st.deps.breaker.view->clear()) return after_breaker(self, p, std::move(body));
-  self->request(st.deps.breaker.actor, local_reply_timeout(), rejecting_atom::value)
+  st.deps.time.request(self, st.deps.breaker.actor, local_reply_timeout(), rejecting_atom::value)
       .then(
           [self, p, body = std::move(body)](bool rejecting) mutable {
             if (rejecting) return refuse(p, answer_kind::breaker_open);
@@ -232,7 +232,7 @@ void check_rate(front_self self, const pending_ptr& p) {
   key += "|";
   key += subject;
   if (!st.deps.redis_limiter) return apply_rate(self, p, st.limiter->take(key, now_ms(st.deps.time)));
-  self->request(st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
+  st.deps.time.request(self, st.deps.redis_limiter, std::chrono::seconds(2), rate_atom::value, key)
       .then(
           [self, p](rate_answer& a) {
             if (!a.backend_failed) return apply_rate(self, p, a.decision);
@@ -261,7 +261,7 @@ void check_replay(front_self self, const pending_ptr& p, std::int64_t now_s) {
     check_rate(self, p);
   };
   if (!st.deps.redis_limiter) return decide(first_here);
-  self->request(st.deps.redis_limiter, std::chrono::seconds(2), replay_atom::value, std::move(sig),
+  st.deps.time.request(self, st.deps.redis_limiter, std::chrono::seconds(2), replay_atom::value, std::move(sig),
                 std::max<std::int64_t>(1, expires - now_s + 1))
       .then([decide, first_here](replay_answer& a) { decide(first_here && (a.backend_failed || a.first_use)); },
             [decide, first_here](caf::error&) { decide(first_here); });
@@ -293,7 +293,7 @@ void readiness_route(front_self self, const pending_ptr& p) {
     metrics::set_ready(false);
     return p->reply->send(http::response::json(503, "{\"ok\":false,\"draining\":true}"));
   }
-  self->request(self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
+  self->state.deps.time.request(self, self->state.deps.readiness, self->state.cfg->readiness_timeout + std::chrono::seconds(3),
                 probe_atom::value)
       .then(
           [p](bool ok, std::string& deps) {

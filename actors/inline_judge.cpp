@@ -67,7 +67,7 @@ void run_next(inline_self self, inline_state* s) {
   job.run.limits = clamp_inline_limits(req.cpu_seconds, req.memory_mb, req.wall_seconds, clamps_from(*s->a.cfg));
   job.deadline = s->deadline;
   auto left = std::max(std::chrono::milliseconds(0), s->a.time.until(s->deadline));
-  self->request(s->a.pool, reply_timeout(left), run_atom::value, std::move(job))
+  s->a.time.request(self, s->a.pool, reply_timeout(left), run_atom::value, std::move(job))
       .then(
           [self, s](judge0_outcome& o) {
             auto v = s->run.take(o);

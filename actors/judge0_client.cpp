@@ -241,7 +241,7 @@ void submit(client_state* st, std::uint64_t gen) {
   if (!current(st, gen)) return;
   if (remaining(st).count() <= 0) return fail(st, "deadline exceeded before Judge0 accepted the submission");
   if (st->breaker.view->clear()) return post_submission(st, gen);
-  st->self->request(st->breaker.actor, local_reply_timeout(), allow_atom::value)
+  st->time.request(st->self, st->breaker.actor, local_reply_timeout(), allow_atom::value)
       .then(
           [st, gen](bool allowed) {
             if (!current(st, gen)) return;

@@ -98,7 +98,7 @@ void dispatch(pool_actor self) {
     // exit handler (clients are linked), so this timeout is the last resort.
     auto timeout = reply_timeout(std::max(std::chrono::milliseconds(0), st.time.until(w.job.deadline)) +
                                  st.cfg->judge0_timeout);
-    self->request(client, timeout, run_atom::value, std::move(w.job))
+    st.time.request(self, client, timeout, run_atom::value, std::move(w.job))
         .then(
             [self, client](judge0_outcome& o) {
               if (!answer_job_of(self, client.address(), std::move(o))) return;

@@ -50,13 +50,13 @@ coordinator_impl::behavior_type shutdown_coordinator(coordinator_self self, std:
         time.send_later(self, cfg->shutdown_delay, refuse_atom::value);
         time.send_later(self, std::max(cfg->shutdown_grace, cfg->shutdown_delay), grace_atom::value);
       },
-      [self, cfg, front, supervisor, finish](refuse_atom) {
+      [self, cfg, front, supervisor, time, finish](refuse_atom) {
         log::info("shutdown: refusing new judge requests, waiting for submissions");
         self->send(front, refuse_atom::value);
         // The supervisor owns every submission and inline judge: idle means nothing is left.
         // Bounded by the grace period and the final delivery bound, whose timers end it sooner.
         auto bound = std::max(cfg->shutdown_grace, cfg->shutdown_delay) + kFinalDeliveryBound;
-        self->request(supervisor, reply_timeout(bound), idle_atom::value)
+        time.request(self, supervisor, reply_timeout(bound), idle_atom::value)
             .then([finish](bool) { finish("all submissions finished"); },
                   [finish](caf::error&) { finish("supervisor gone"); });
       },

@@ -74,7 +74,7 @@ void post_result(submission_self self, submission_state* s, submission_result r)
                                   {"total", r.total_count},
                                   {"duration_ms", r.duration_ms},
                                   {"judge0_calls", s->run.judge0_calls()}});
-  self->request(s->a.convex, reply_timeout(result_delivery_budget(*s->a.cfg)), result_atom::value, s->a.req.kind,
+  s->a.time.request(self, s->a.convex, reply_timeout(result_delivery_budget(*s->a.cfg)), result_atom::value, s->a.req.kind,
                 std::move(r))
       .then(
           [self, s](bool delivered) {
@@ -124,7 +124,7 @@ void run_next(submission_self self, submission_state* s) {
   job.deadline = s->deadline;
   job.submission_id = id(s);
   auto index = s->run.index();
-  self->request(s->a.pool, until_deadline(s), run_atom::value, std::move(job))
+  s->a.time.request(self, s->a.pool, until_deadline(s), run_atom::value, std::move(job))
       .then(
           [self, s, index](judge0_outcome& o) {
             if (s->at == phase::judging && s->run.index() == index) on_outcome(self, s, o);
@@ -137,7 +137,7 @@ void run_next(submission_self self, submission_state* s) {
 
 void fetch_testcases(submission_self self, submission_state* s) {
   s->at = phase::fetching;
-  self->request(s->a.convex, until_deadline(s), fetch_atom::value, s->a.req.kind, s->a.req.question_id)
+  s->a.time.request(self, s->a.convex, until_deadline(s), fetch_atom::value, s->a.req.kind, s->a.req.question_id)
       .then(
           [self, s](convex_answer& ans) {
             if (s->at != phase::fetching) return;
@@ -174,7 +174,7 @@ submission_impl::behavior_type submission(submission_self self, submission_args 
   s->deadline = s->a.ticket.received + s->a.cfg->max_request_runtime;
 
   auto& a = s->a;
-  self->request(a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
+  a.time.request(self, a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
       .then(
           [self, s](convex_answer& ans) {
             if (!ans.ok()) return mark_failed(self, s, ans.status);

@@ -138,7 +138,7 @@ void post_crash_result(supervisor_self self, const child& c, const caf::error& r
   metrics::count_submission("error");
   auto r = error_result(*c.submission_id, "internal error while judging", std::nullopt, 0, 0,
                         st.time.ms_since(c.ticket.received));
-  self->request(st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
+  st.time.request(self, st.convex, reply_timeout(result_delivery_budget(*st.cfg)), result_atom::value, c.kind, std::move(r))
       .then([](bool) {}, [](caf::error&) {});
 }
 

@@ -1,23 +1,56 @@
 // The actors' one clock and timer service. In production the io thread keeps the timers: CAF
 // 0.17's clock thread wakes for every timer set or cancelled, which was measured slower at
 // thousands of submissions a second. In tests CAF's own clock does, which the test coordinator
-// lets the test move, so nothing waits for real time. Request timeouts stay on CAF's clock in
-// both: an answered request cancels its timeout there, while an io-thread timer would live out
-// its full duration (measured: 105 MiB RSS against 57 after five seconds of the accept path).
+// lets the test move, so nothing waits for real time. Request timeouts too (timers::request): the
+// io thread's timer is cancelled by the answer, so it holds nothing once the request is answered.
 #pragma once
 
 #include <caf/actor.hpp>
 #include <caf/actor_cast.hpp>
 #include <caf/actor_system.hpp>
+#include <caf/detail/type_traits.hpp>
+#include <caf/duration.hpp>
 #include <caf/local_actor.hpp>
+#include <caf/sec.hpp>
 #include <caf/send.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <utility>
 
 #include "http/io_runtime.hpp"
 
 namespace cx {
+
+// A request whose timeout the io thread keeps: whichever handler runs first cancels it.
+template <class Handle>
+class timed_request {
+ public:
+  timed_request(Handle h, std::function<void()> cancel) : handle_(std::move(h)), cancel_(std::move(cancel)) {}
+
+  template <class F, class G>
+  void then(F on_answer, G on_error) && {
+    handle_.then(cancelling(std::move(on_answer)), cancelling(std::move(on_error)));
+  }
+
+ private:
+  // The same signature as `f` (CAF matches handlers by their argument types), cancelling first.
+  template <class F>
+  auto cancelling(F f) {
+    return cancelling(std::move(f), typename caf::detail::get_callable_trait<F>::arg_types{});
+  }
+  template <class F, class... Ts>
+  auto cancelling(F f, caf::detail::type_list<Ts...>) {
+    return [f = std::move(f), cancel = cancel_](Ts... xs) mutable {
+      if (cancel) cancel();
+      return f(std::forward<Ts>(xs)...);
+    };
+  }
+
+  Handle handle_;
+  std::function<void()> cancel_;  // empty on CAF's clock, which cancels by itself
+};
 
 class timers {
  public:
@@ -40,6 +73,19 @@ class timers {
     auto me = caf::actor_cast<caf::actor>(self);
     if (io_) io_->after(delay, [me, xs...] { caf::anon_send(me, xs...); });
     else caf::delayed_anon_send(me, delay, xs...);
+  }
+
+  // self->request(dest, timeout, xs...) with its timeout kept here. On the io thread the timer
+  // delivers CAF's own request_timeout error, as CAF's clock would; none once the requester is gone.
+  template <class Self, class Handle, class... Ts>
+  auto request(Self* self, const Handle& dest, std::chrono::milliseconds timeout, Ts&&... xs) const {
+    using handle_type = decltype(self->request(dest, timeout, std::forward<Ts>(xs)...));
+    if (!io_) return timed_request<handle_type>(self->request(dest, timeout, std::forward<Ts>(xs)...), {});
+    auto handle = self->request(dest, caf::infinite, std::forward<Ts>(xs)...);
+    auto cancel = io_->cancellable_after(timeout, [me = caf::actor_cast<caf::weak_actor_ptr>(self), id = handle.id()] {
+      if (auto strong = me.lock()) strong->get()->eq_impl(id, nullptr, nullptr, caf::make_error(caf::sec::request_timeout));
+    });
+    return timed_request<handle_type>(std::move(handle), std::move(cancel));
   }
 
  private:

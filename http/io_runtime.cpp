@@ -20,11 +20,25 @@ void io_runtime::stop() {
   if (impl_->thread.joinable()) impl_->thread.join();
 }
 
-void io_runtime::after(std::chrono::milliseconds delay, std::function<void()> fire) {
-  auto timer = std::make_shared<boost::asio::steady_timer>(impl_->ioc, delay);
+namespace {
+
+std::shared_ptr<boost::asio::steady_timer> arm(boost::asio::io_context& ioc, std::chrono::milliseconds delay,
+                                               std::function<void()> fire) {
+  auto timer = std::make_shared<boost::asio::steady_timer>(ioc, delay);
   timer->async_wait([timer, fire = std::move(fire)](boost::system::error_code ec) {
     if (!ec) fire();
   });
+  return timer;
+}
+
+}  // namespace
+
+void io_runtime::after(std::chrono::milliseconds delay, std::function<void()> fire) {
+  arm(impl_->ioc, delay, std::move(fire));
+}
+
+std::function<void()> io_runtime::cancellable_after(std::chrono::milliseconds delay, std::function<void()> fire) {
+  return [timer = arm(impl_->ioc, delay, std::move(fire))] { timer->cancel(); };
 }
 
 }  // namespace cx::http

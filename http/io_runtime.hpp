@@ -23,6 +23,9 @@ class io_runtime {
 
   // Runs `fire` on the io thread after `delay`; dropped unrun if the runtime stops first.
   void after(std::chrono::milliseconds delay, std::function<void()> fire);
+  // The same, and a cancel for it, to be called from one thread at a time: once cancelled,
+  // `fire` does not run and the timer is gone from the io thread's queue.
+  std::function<void()> cancellable_after(std::chrono::milliseconds delay, std::function<void()> fire);
 
   struct impl;
   impl& get() { return *impl_; }
