@@ -49,15 +49,15 @@ std::chrono::milliseconds until_deadline(const submission_state* s) {
   return reply_timeout(std::max(std::chrono::milliseconds(0), s->a.time.until(s->deadline)));
 }
 
-// Ends the submission once its result's delivery is over; the supervisor posts nothing more for
-// it. `failure` (the log message) and `error` describe a delivery that did not happen.
+// Ends the submission, normally, once its result's delivery is over: so the supervisor posts
+// nothing more for it. `failure` (the log message) and `error` describe a delivery that did not
+// happen.
 void end_after_delivery(submission_self self, submission_state* s, const char* failure = nullptr,
                         std::string_view error = {}) {
   if (failure) {
     metrics::count_undelivered_result();
     log::error(failure, {{"submission_id", id(s)}, {"request_id", s->a.ticket.request_id}, {"error", error}});
   }
-  self->send(s->a.owner, settled_atom::value);
   self->quit();
 }
 

@@ -24,7 +24,7 @@ struct submission_args {
   request_ticket ticket;
   bool has_slot = false;
   std::shared_ptr<const config> cfg;
-  owner_actor owner;  // hears its answer, and when its result is settled
+  owner_actor owner;  // hears its answer
   convex_actor convex;
   judge0_pool_actor pool;
   timers time;  // the clock and the deadline timer

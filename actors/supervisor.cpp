@@ -30,7 +30,6 @@ struct child {
   bool has_slot = false;
   std::size_t bytes = 0;  // what it holds while it waits: source code and inline testcases
   bool accepted = false;  // its 202 went out
-  bool settled = false;   // its result is in the Convex actor's hands
   caf::typed_response_promise<judge_answer> answer;
   submission_actor handle;  // an inline judge speaks this conversation too
 };
@@ -153,7 +152,9 @@ void on_down(supervisor_self self, caf::down_msg& dm) {
   deliver(c, answer(answer_kind::internal, c.ticket.request_id, c.submission_id));
   if (c.submission_id) {
     st.in_flight.erase(*c.submission_id);
-    if (dm.reason && c.accepted && !c.settled) post_crash_result(self, c, dm.reason);
+    // A submission ends normally once its result's delivery is over, so an abnormal end after
+    // its 202 left Convex without a result.
+    if (dm.reason && c.accepted) post_crash_result(self, c, dm.reason);
   } else {
     st.inline_by_serial.erase(c.ticket.serial);
   }
@@ -199,8 +200,7 @@ owner_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<cons
         args.time = st.time;
         auto h = spawn_submission(self, std::move(args));
         st.in_flight.insert(req.submission_id);
-        return enlist(self, child{req.submission_id, std::move(t), req.kind, d == admission::run, bytes, false,
-                                  false, {}, h});
+        return enlist(self, child{req.submission_id, std::move(t), req.kind, d == admission::run, bytes, false, {}, h});
       },
       [self](admit_atom, inline_judge_request& req, request_ticket& t) -> caf::result<judge_answer> {
         auto& st = self->state;
@@ -218,7 +218,7 @@ owner_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<cons
         auto h = spawn_inline_judge(self, std::move(args));
         st.inline_by_serial.emplace(t.serial, h.address());
         return enlist(self, child{std::nullopt, std::move(t), submission_kind::standard, d == admission::run, bytes,
-                                  false, false, {}, h});
+                                  false, {}, h});
       },
       [self](client_gone_atom, std::uint64_t serial) {
         // Nobody waits for the verdict any more: the judge stops and frees its slot.
@@ -234,9 +234,6 @@ owner_actor::behavior_type supervisor(supervisor_self self, std::shared_ptr<cons
         if (!c) return;
         if (a.kind == answer_kind::accepted) c->accepted = true;
         deliver(*c, std::move(a));
-      },
-      [self](settled_atom) {
-        if (auto* c = sender_child(self)) c->settled = true;
       },
       [self](abort_atom, std::string& reason) {
         for (auto& kv : self->state.children) self->send(kv.second.handle, abort_atom::value, reason);

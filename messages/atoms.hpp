@@ -27,7 +27,6 @@ using admit_atom = caf::atom_constant<caf::atom("admit")>;
 using slot_atom = caf::atom_constant<caf::atom("slot")>;
 using deadline_atom = caf::atom_constant<caf::atom("deadline")>;
 using answer_atom = caf::atom_constant<caf::atom("answer")>;
-using settled_atom = caf::atom_constant<caf::atom("settled")>;
 using abort_atom = caf::atom_constant<caf::atom("abort")>;
 using client_gone_atom = caf::atom_constant<caf::atom("gone")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;

@@ -23,6 +23,6 @@ using supervisor_actor =
                      caf::reacts_to<client_gone_atom, std::uint64_t>, caf::reacts_to<abort_atom, std::string>,
                      caf::replies_to<idle_atom>::with<bool>>;
 
-using owner_actor = supervisor_actor::extend<caf::reacts_to<answer_atom, judge_answer>, caf::reacts_to<settled_atom>>;
+using owner_actor = supervisor_actor::extend<caf::reacts_to<answer_atom, judge_answer>>;
 
 }  // namespace cx
