@@ -4,6 +4,8 @@
 // sockets; the clock moves only when the test moves it.
 #include "actors/judge0_pool.hpp"
 
+#include "actors/circuit_breaker.hpp"
+
 #include <boost/json.hpp>
 
 #include <memory>
@@ -39,6 +41,15 @@ std::string still_running(const std::string& token) {
 
 class Judge0PoolTest : public DeterministicTest {
  protected:
+  // With the real circuit breaker on the test clock instead of the scripted one.
+  void start_with_breaker(int threshold, std::chrono::milliseconds open) {
+    breaker_settings bs;
+    bs.failure_threshold = threshold;
+    bs.open_ms = open.count();
+    real_breaker = spawn_circuit_breaker(sys, bs, [this] { return now(); }, view);
+    start();
+  }
+
   void start(std::map<std::string, std::string> env = {}, bool all_clear = true) {
     env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
                 {"JUDGE0_BASE_URL", "http://127.0.0.1:2358"},
@@ -46,7 +57,7 @@ class Judge0PoolTest : public DeterministicTest {
                 {"JUDGE0_MAX_INFLIGHT", "1"},
                 {"LOG_LEVEL", "error"}});
     cfg = std::make_shared<const config>(std::get<config>(parse_config_from_map(env)));
-    breaker = sys.spawn([this](breaker_actor::pointer self) -> breaker_actor::behavior_type {
+    breaker = real_breaker ? real_breaker : sys.spawn([this](breaker_actor::pointer self) -> breaker_actor::behavior_type {
       return {
           [this, self](allow_atom) {
             if (++asks == 1 && kill_first_asker)  // as a crash ends it; kill would take the linked pool too
@@ -97,6 +108,7 @@ class Judge0PoolTest : public DeterministicTest {
   int asks = 0;
   bool kill_first_asker = false;
   breaker_actor breaker;
+  breaker_actor real_breaker;
   judge0_pool_actor pool;
 };
 
@@ -267,4 +279,28 @@ TEST_F(Judge0PoolTest, AClientThatDiesMidJobFailsThatJobAndIsReplaced) {
   ASSERT_TRUE(*second);
   EXPECT_FALSE((*second)->failure);
   EXPECT_EQ(asks, 2);
+}
+
+TEST_F(Judge0PoolTest, TheBreakerOpensOnFailuresFailsJobsFastAndATrialClosesIt) {
+  start_with_breaker(2, milliseconds(1000));
+  for (std::size_t i = 0; i < 2; ++i) {
+    auto out = run();
+    answer(i, 500, R"({"error":"boom"})");
+    ASSERT_TRUE(*out);
+    EXPECT_TRUE((*out)->failure);
+  }
+  EXPECT_FALSE(view->clear());  // open: callers must ask
+  auto fast = run();
+  ASSERT_TRUE(*fast);
+  ASSERT_TRUE((*fast)->failure);
+  EXPECT_NE((*fast)->failure->find("circuit breaker open"), std::string::npos) << *(*fast)->failure;
+  EXPECT_EQ(judge0.calls.size(), 2u);  // failed without calling Judge0
+  advance(milliseconds(1000));
+  auto trial = run();
+  ASSERT_EQ(judge0.calls.size(), 3u);
+  answer(2, 201, created("t1"));
+  answer(3, 200, finished("t1", 3, "hi\n"));
+  ASSERT_TRUE(*trial);
+  EXPECT_FALSE((*trial)->failure);
+  EXPECT_TRUE(view->clear());  // closed again
 }
