@@ -201,3 +201,73 @@ TEST_F(SubmissionTest, AnAbortWhileMarkingRunningIsPostedOnceTheMarkSucceeds) {
   EXPECT_TRUE(pool_calls.stdins.empty());
   EXPECT_EQ(error_message(), "service shutting down");
 }
+
+// contract.md §1's outcome rows for what Judge0 says about testcase 1 (testcase 0 passes).
+struct outcome_row {
+  const char* name;
+  judge0_outcome judge0;
+  result_status status;
+  std::string error_message;
+  std::optional<std::string> compile_output;
+  std::optional<std::string> stderr_text;
+};
+
+judge0_outcome judge0_said(int status, std::optional<std::string> stderr_text = {},
+                           std::optional<std::string> compile_output = {}, std::optional<std::string> message = {}) {
+  judge0_outcome o;
+  o.status_id = status;
+  o.stderr_text = std::move(stderr_text);
+  o.compile_output = std::move(compile_output);
+  o.message = std::move(message);
+  return o;
+}
+
+class SubmissionOutcomeTest : public SubmissionTest, public ::testing::WithParamInterface<outcome_row> {};
+
+TEST_P(SubmissionOutcomeTest, EndsWithTheContractsResult) {
+  const auto& row = GetParam();
+  pool_calls.answer = [&row](const judge0_job& j) {
+    if (j.run.stdin_text == "in 0") return std::optional<judge0_outcome>(printed("out 0"));
+    return std::optional<judge0_outcome>(row.judge0);
+  };
+  start();
+  EXPECT_EQ(pool_calls.stdins.size(), 2u);  // stopped at the first failure
+  const auto& r = only_result();
+  EXPECT_EQ(r.status, row.status);
+  EXPECT_EQ(r.passed_count, 1);
+  EXPECT_EQ(r.total_count, 3);
+  EXPECT_EQ(r.first_failure_index, 1);
+  EXPECT_EQ(error_message(), row.error_message);
+  EXPECT_EQ(r.compile_output, row.compile_output);
+  EXPECT_EQ(r.stderr_text, row.stderr_text);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    ContractRows, SubmissionOutcomeTest,
+    ::testing::Values(
+        outcome_row{"CompileError", judge0_said(6, {}, "main.c:1: error"), result_status::failed, "main.c:1: error",
+                    "main.c:1: error", {}},
+        outcome_row{"CompileErrorWithoutOutput", judge0_said(6), result_status::failed, "Compilation failed", {}, {}},
+        outcome_row{"RuntimeErrorWithStderr", judge0_said(11, "Traceback"), result_status::failed, "Traceback", {},
+                    "Traceback"},
+        outcome_row{"RuntimeErrorWithJudge0Message", judge0_said(7, {}, {}, "Exited with error status 139"),
+                    result_status::failed, "Exited with error status 139", {}, {}},
+        outcome_row{"RuntimeErrorWithNothing", judge0_said(12), result_status::failed, "Runtime error", {}, {}},
+        outcome_row{"TimeLimit", judge0_said(5), result_status::failed, "Time limit exceeded", {}, {}},
+        outcome_row{"InternalError", judge0_said(13), result_status::error, "Judge0 Internal Error", {}, {}},
+        outcome_row{"ExecFormatError", judge0_said(14), result_status::error, "Judge0 Exec Format Error", {}, {}}),
+    [](const ::testing::TestParamInfo<outcome_row>& info) { return std::string(info.param.name); });
+
+TEST_F(SubmissionTest, NoTestcasesTooManyOrAnUnreadableListIsAnErrorSayingWhy) {
+  for (auto body : {question_body(0), question_body(51), std::string("{not json")}) {
+    convex_calls = convex_script{};
+    convex_calls.testcases = body;
+    start();
+    EXPECT_EQ(status(), 202);
+    ASSERT_EQ(convex_calls.results.size(), 1u) << body.substr(0, 40);
+    EXPECT_EQ(only_result().status, result_status::error);
+    EXPECT_FALSE(error_message().empty());
+    EXPECT_TRUE(pool_calls.stdins.empty());
+    answers.clear();
+  }
+}
