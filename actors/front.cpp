@@ -184,6 +184,9 @@ void after_rate_limit(front_self self, const pending_ptr& p) {
       body = std::move(std::get<inline_judge_request>(parsed));
     else err = std::move(std::get<request_error>(parsed));
   }
+  // Parsed: the request's answer may be minutes away (an inline run), and it must not hold the
+  // raw body beside what the supervisor holds.
+  std::string().swap(p->req.body);
   if (!ok) {
     auto a = answer(answer_kind::invalid, p->request_id);
     a.error = std::move(err);
