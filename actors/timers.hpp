@@ -2,7 +2,8 @@
 // 0.17's clock thread wakes for every timer set or cancelled, which was measured slower at
 // thousands of submissions a second. In tests CAF's own clock does, which the test coordinator
 // lets the test move, so nothing waits for real time. Request timeouts too (timers::request): the
-// io thread's timer is cancelled by the answer, so it holds nothing once the request is answered.
+// io thread's timer goes with the request's handlers, so nothing outlives an answered request or
+// a requester that is gone.
 #pragma once
 
 #include <caf/actor.hpp>
@@ -17,17 +18,31 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <utility>
 
 #include "http/io_runtime.hpp"
 
 namespace cx {
 
-// A request whose timeout the io thread keeps: whichever handler runs first cancels it.
+// Cancels a request's io-thread timer when the last handler holding it is gone: CAF drops both
+// handlers once one has run (answer or timeout), and all of them when the requester ends.
+class timeout_guard {
+ public:
+  explicit timeout_guard(std::function<void()> cancel) : cancel_(std::move(cancel)) {}
+  ~timeout_guard() { cancel_(); }
+  timeout_guard(const timeout_guard&) = delete;
+  timeout_guard& operator=(const timeout_guard&) = delete;
+
+ private:
+  std::function<void()> cancel_;
+};
+
+// A request whose timeout the io thread keeps: its handlers hold the timer's guard.
 template <class Handle>
 class timed_request {
  public:
-  timed_request(Handle h, std::function<void()> cancel) : handle_(std::move(h)), cancel_(std::move(cancel)) {}
+  timed_request(Handle h, std::shared_ptr<timeout_guard> guard) : handle_(std::move(h)), guard_(std::move(guard)) {}
 
   template <class F, class G>
   void then(F on_answer, G on_error) && {
@@ -35,21 +50,21 @@ class timed_request {
   }
 
  private:
-  // The same signature as `f` (CAF matches handlers by their argument types), cancelling first.
+  // `f` holding the guard, with the same signature (CAF matches handlers by their argument types).
   template <class F>
   auto cancelling(F f) {
     return cancelling(std::move(f), typename caf::detail::get_callable_trait<F>::arg_types{});
   }
   template <class F, class... Ts>
   auto cancelling(F f, caf::detail::type_list<Ts...>) {
-    return [f = std::move(f), cancel = cancel_](Ts... xs) mutable {
-      if (cancel) cancel();
+    return [f = std::move(f), guard = guard_](Ts... xs) mutable {
+      (void)guard;  // held, not used: its lifetime is the point
       return f(std::forward<Ts>(xs)...);
     };
   }
 
   Handle handle_;
-  std::function<void()> cancel_;  // empty on CAF's clock, which cancels by itself
+  std::shared_ptr<timeout_guard> guard_;  // null on CAF's clock, which cancels by itself
 };
 
 class timers {
@@ -85,7 +100,7 @@ class timers {
     auto cancel = io_->cancellable_after(timeout, [me = caf::actor_cast<caf::weak_actor_ptr>(self), id = handle.id()] {
       if (auto strong = me.lock()) strong->get()->eq_impl(id, nullptr, nullptr, caf::make_error(caf::sec::request_timeout));
     });
-    return timed_request<handle_type>(std::move(handle), std::move(cancel));
+    return timed_request<handle_type>(std::move(handle), std::make_shared<timeout_guard>(std::move(cancel)));
   }
 
  private:
