@@ -10,7 +10,7 @@
 
 #include "../support/deterministic_fixture.hpp"
 #include "../support/scripted_outbound.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "messages/atoms.hpp"
 #include "messages/convex_messages.hpp"
 
@@ -23,33 +23,17 @@ namespace {
 class ConvexCallbackTest : public DeterministicTest {
  protected:
   ConvexCallbackTest() {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:3211"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"CALLBACK_MAX_ATTEMPTS", "3"},
-                                         {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parsed));
+    cfg = test_config({{"CONVEX_SITE_URL", "http://127.0.0.1:3211"}, {"CALLBACK_MAX_ATTEMPTS", "3"}});
     convex = spawn_convex_callback(sys, cfg, out, timers::on_caf_clock(sys));
     sched.run();
   }
   ~ConvexCallbackTest() override { caf::anon_send_exit(convex, caf::exit_reason::user_shutdown); }
 
-  // Asks from a throwaway actor; the slot fills when the answer comes.
-  template <class Answer, class... Ts>
-  std::shared_ptr<std::optional<Answer>> later(Ts... xs) {
-    auto slot = std::make_shared<std::optional<Answer>>();
-    sys.spawn([slot, c = convex, xs...](caf::event_based_actor* self) {
-      self->request(c, std::chrono::seconds(3600), xs...).then([slot](Answer a) { *slot = std::move(a); });
-    });
-    sched.run();
-    return slot;
-  }
-
   std::shared_ptr<std::optional<bool>> post_result() {
     submission_result r;
     r.submission_id = "s1";
     r.status = result_status::passed;
-    return later<bool>(result_atom::value, submission_kind::standard, r);
+    return ask_later<bool>(convex, result_atom::value, submission_kind::standard, r);
   }
 
   void answer(std::size_t i, int status, http::header_list headers = {}) {
@@ -65,7 +49,7 @@ class ConvexCallbackTest : public DeterministicTest {
 }  // namespace
 
 TEST_F(ConvexCallbackTest, MarkRunningIsOnePostToItsRouteAndAnswersConvexsStatus) {
-  auto got = later<convex_answer>(running_atom::value, submission_kind::personalized, std::string("s1"));
+  auto got = ask_later<convex_answer>(convex, running_atom::value, submission_kind::personalized, std::string("s1"));
   ASSERT_EQ(out.calls.size(), 1u);
   auto& req = out.calls[0].req;
   EXPECT_EQ(req.method, "POST");
@@ -117,7 +101,7 @@ TEST_F(ConvexCallbackTest, AResultGivesUpAfterItsAttemptsAndA4xxIsNotRetried) {
 }
 
 TEST_F(ConvexCallbackTest, TestcasesAreFetchedAgainOnATransientFailure) {
-  auto got = later<convex_answer>(fetch_atom::value, submission_kind::standard, std::string("q1"));
+  auto got = ask_later<convex_answer>(convex, fetch_atom::value, submission_kind::standard, std::string("q1"));
   ASSERT_EQ(out.calls.size(), 1u);
   EXPECT_EQ(out.calls[0].req.url, "http://127.0.0.1:3211/coding/testcases");
   EXPECT_EQ(boost::json::parse(out.calls[0].req.body), (boost::json::object{{"questionId", "q1"}}));

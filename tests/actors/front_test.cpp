@@ -12,7 +12,7 @@
 
 #include "../support/captured_reply.hpp"
 #include "../support/deterministic_fixture.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "messages/atoms.hpp"
 
 using namespace cx;
@@ -26,12 +26,8 @@ const char* kValidBody = R"({"questionId":"q","submissionId":"s1","languageId":7
 class FrontTest : public DeterministicTest {
  protected:
   void start(std::map<std::string, std::string> env = {}) {
-    env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                {"CODE_EXEC_API_KEYS", "k"},
-                {"CONVEX_TIMEOUT_MS", "1000"},
-                {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parse_config_from_map(env)));
+    env.insert({"CONVEX_TIMEOUT_MS", "1000"});
+    cfg = test_config(std::move(env));
     supervisor = sys.spawn([this](supervisor_actor::pointer) -> supervisor_actor::behavior_type {
       return {
           [this](admit_atom, judge_request& req, request_ticket& t) -> caf::result<judge_answer> {

@@ -13,7 +13,7 @@
 
 #include "../support/deterministic_fixture.hpp"
 #include "../support/scripted_outbound.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "messages/atoms.hpp"
 #include "messages/base64.hpp"
 
@@ -51,12 +51,8 @@ class Judge0PoolTest : public DeterministicTest {
   }
 
   void start(std::map<std::string, std::string> env = {}, bool all_clear = true) {
-    env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                {"JUDGE0_BASE_URL", "http://127.0.0.1:2358"},
-                {"CODE_EXEC_API_KEYS", "k"},
-                {"JUDGE0_MAX_INFLIGHT", "1"},
-                {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parse_config_from_map(env)));
+    env.insert({{"JUDGE0_BASE_URL", "http://127.0.0.1:2358"}, {"JUDGE0_MAX_INFLIGHT", "1"}});
+    cfg = test_config(std::move(env));
     breaker = real_breaker ? real_breaker : sys.spawn([this](breaker_actor::pointer self) -> breaker_actor::behavior_type {
       return {
           [this, self](allow_atom) {
@@ -87,12 +83,7 @@ class Judge0PoolTest : public DeterministicTest {
     job.run.stdin_text = "hi";
     job.submission_id = "s1";
     job.deadline = now() + std::chrono::seconds(10);
-    auto slot = std::make_shared<std::optional<judge0_outcome>>();
-    sys.spawn([slot, job, p = pool](caf::event_based_actor* self) {
-      self->request(p, std::chrono::seconds(3600), run_atom::value, job).then([slot](judge0_outcome& o) { *slot = std::move(o); });
-    });
-    sched.run();
-    return slot;
+    return ask_later<judge0_outcome>(pool, run_atom::value, job);
   }
 
   void answer(std::size_t i, int status, std::string body) {

@@ -10,7 +10,7 @@
 
 #include "../support/deterministic_fixture.hpp"
 #include "../support/scripted_outbound.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "messages/atoms.hpp"
 
 using namespace cx;
@@ -27,14 +27,11 @@ struct verdict {
 class ReadinessTest : public DeterministicTest {
  protected:
   ReadinessTest() {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:3211"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:2358"},
-                                         {"JUDGE0_API_KEY", "j0-token"},
-                                         {"CONVEX_HEALTH_PATH", "/health"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"READINESS_CACHE_MS", "2000"},
-                                         {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parsed));
+    cfg = test_config({{"CONVEX_SITE_URL", "http://127.0.0.1:3211"},
+                       {"JUDGE0_BASE_URL", "http://127.0.0.1:2358"},
+                       {"JUDGE0_API_KEY", "j0-token"},
+                       {"CONVEX_HEALTH_PATH", "/health"},
+                       {"READINESS_CACHE_MS", "2000"}});
     readiness = spawn_readiness(sys, cfg, out, timers::on_caf_clock(sys));
     sched.run();
   }

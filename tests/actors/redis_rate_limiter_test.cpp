@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "../support/deterministic_fixture.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "http/redis_client.hpp"
 #include "messages/atoms.hpp"
 #include "messages/rate_messages.hpp"
@@ -50,27 +50,11 @@ redis::reply bucket(long long allowed, std::string tokens) {
 class RedisRateLimiterTest : public DeterministicTest {
  protected:
   RedisRateLimiterTest() {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"RATE_LIMIT_PER_MINUTE", "60"},
-                                         {"RATE_LIMIT_BURST", "20"},
-                                         {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parsed));
+    cfg = test_config({{"RATE_LIMIT_PER_MINUTE", "60"}, {"RATE_LIMIT_BURST", "20"}});
     limiter = spawn_redis_rate_limiter(sys, cfg, redis);
     sched.run();
   }
   ~RedisRateLimiterTest() override { caf::anon_send_exit(limiter, caf::exit_reason::user_shutdown); }
-
-  template <class Answer, class... Ts>
-  std::shared_ptr<std::optional<Answer>> later(Ts... xs) {
-    auto slot = std::make_shared<std::optional<Answer>>();
-    sys.spawn([slot, l = limiter, xs...](caf::event_based_actor* self) {
-      self->request(l, std::chrono::seconds(3600), xs...).then([slot](Answer a) { *slot = std::move(a); });
-    });
-    sched.run();
-    return slot;
-  }
 
   void answer(std::size_t i, std::optional<redis::reply> r) {
     redis::result res;
@@ -88,7 +72,7 @@ class RedisRateLimiterTest : public DeterministicTest {
 }  // namespace
 
 TEST_F(RedisRateLimiterTest, ADecisionIsOneEvalshaOnTheBucketsKey) {
-  auto got = later<rate_answer>(rate_atom::value, std::string("key0|"));
+  auto got = ask_later<rate_answer>(limiter, rate_atom::value, std::string("key0|"));
   ASSERT_EQ(redis.calls.size(), 1u);
   auto& args = redis.calls[0].args;
   ASSERT_EQ(args.size(), 6u);
@@ -107,7 +91,7 @@ TEST_F(RedisRateLimiterTest, ADecisionIsOneEvalshaOnTheBucketsKey) {
 }
 
 TEST_F(RedisRateLimiterTest, ARefusalSaysWhenTheNextTokenComes) {
-  auto got = later<rate_answer>(rate_atom::value, std::string("k"));
+  auto got = ask_later<rate_answer>(limiter, rate_atom::value, std::string("k"));
   answer(0, bucket(0, "0.25"));
   ASSERT_TRUE(*got);
   EXPECT_FALSE((*got)->decision.allowed);
@@ -116,7 +100,7 @@ TEST_F(RedisRateLimiterTest, ARefusalSaysWhenTheNextTokenComes) {
 }
 
 TEST_F(RedisRateLimiterTest, ARedisThatForgotTheScriptGetsItInFullOnce) {
-  auto got = later<rate_answer>(rate_atom::value, std::string("k"));
+  auto got = ask_later<rate_answer>(limiter, rate_atom::value, std::string("k"));
   answer(0, text(redis::reply::kind::error, "NOSCRIPT No matching script"));
   ASSERT_EQ(redis.calls.size(), 2u);
   EXPECT_EQ(redis.calls[1].args[0], "EVAL");
@@ -128,11 +112,11 @@ TEST_F(RedisRateLimiterTest, ARedisThatForgotTheScriptGetsItInFullOnce) {
 }
 
 TEST_F(RedisRateLimiterTest, NoAnswerOrAnAnswerOfTheWrongShapeIsABackendFailure) {
-  auto down = later<rate_answer>(rate_atom::value, std::string("k"));
+  auto down = ask_later<rate_answer>(limiter, rate_atom::value, std::string("k"));
   answer(0, std::nullopt);
   ASSERT_TRUE(*down);
   EXPECT_TRUE((*down)->backend_failed);
-  auto odd = later<rate_answer>(rate_atom::value, std::string("k"));
+  auto odd = ask_later<rate_answer>(limiter, rate_atom::value, std::string("k"));
   answer(1, text(redis::reply::kind::string, "surprise"));
   ASSERT_TRUE(*odd);
   EXPECT_TRUE((*odd)->backend_failed);
@@ -140,18 +124,18 @@ TEST_F(RedisRateLimiterTest, NoAnswerOrAnAnswerOfTheWrongShapeIsABackendFailure)
 }
 
 TEST_F(RedisRateLimiterTest, ASignatureIsFirstUsedOnlyWhereSetNxStoredIt) {
-  auto first = later<replay_answer>(replay_atom::value, std::string("sig"), std::int64_t{301});
+  auto first = ask_later<replay_answer>(limiter, replay_atom::value, std::string("sig"), std::int64_t{301});
   ASSERT_EQ(redis.calls.size(), 1u);
   EXPECT_EQ(redis.calls[0].args, (std::vector<std::string>{"SET", "code-exec:sig:sig", "1", "NX", "EX", "301"}));
   answer(0, text(redis::reply::kind::status, "OK"));
   ASSERT_TRUE(*first);
   EXPECT_TRUE((*first)->first_use);
-  auto replayed = later<replay_answer>(replay_atom::value, std::string("sig"), std::int64_t{301});
+  auto replayed = ask_later<replay_answer>(limiter, replay_atom::value, std::string("sig"), std::int64_t{301});
   answer(1, redis::reply{});  // nil: another pod stored it first
   ASSERT_TRUE(*replayed);
   EXPECT_FALSE((*replayed)->first_use);
   EXPECT_FALSE((*replayed)->backend_failed);
-  auto down = later<replay_answer>(replay_atom::value, std::string("sig"), std::int64_t{301});
+  auto down = ask_later<replay_answer>(limiter, replay_atom::value, std::string("sig"), std::int64_t{301});
   answer(2, std::nullopt);
   ASSERT_TRUE(*down);
   EXPECT_TRUE((*down)->backend_failed);

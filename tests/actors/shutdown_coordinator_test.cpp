@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "../support/deterministic_fixture.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 
 using namespace cx;
 using namespace cx::testing;
@@ -21,13 +21,7 @@ using supervisor_mock = supervisor_actor::extend<caf::reacts_to<release_atom>>;
 class ShutdownCoordinatorTest : public DeterministicTest {
  protected:
   ShutdownCoordinatorTest() {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"SHUTDOWN_DELAY_MS", "1000"},
-                                         {"SHUTDOWN_GRACE_MS", "5000"},
-                                         {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parsed));
+    cfg = test_config({{"SHUTDOWN_DELAY_MS", "1000"}, {"SHUTDOWN_GRACE_MS", "5000"}});
     front = sys.spawn([told = &front_told](front_actor::pointer) -> front_actor::behavior_type {
       return {
           [](incoming_request&) {},

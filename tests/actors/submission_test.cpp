@@ -5,7 +5,7 @@
 
 #include "../support/deterministic_fixture.hpp"
 #include "../support/mock_actors.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "http/judge_answers.hpp"
 #include "messages/atoms.hpp"
 
@@ -18,13 +18,7 @@ namespace {
 class SubmissionTest : public DeterministicTest {
  protected:
   SubmissionTest() {
-    auto parsed = parse_config_from_map({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                                         {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                                         {"CODE_EXEC_API_KEYS", "k"},
-                                         {"CONVEX_TIMEOUT_MS", "1000"},
-                                         {"MAX_REQUEST_RUNTIME_MS", "10000"},
-                                         {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parsed));
+    cfg = test_config({{"CONVEX_TIMEOUT_MS", "1000"}, {"MAX_REQUEST_RUNTIME_MS", "10000"}});
     convex = spawn_convex_mock(sys, &convex_calls);
     pool = spawn_pool_mock(sys, &pool_calls);
   }

@@ -8,7 +8,7 @@
 
 #include "../support/deterministic_fixture.hpp"
 #include "../support/mock_actors.hpp"
-#include "config/config.hpp"
+#include "../support/test_config.hpp"
 #include "http/judge_answers.hpp"
 #include "messages/atoms.hpp"
 
@@ -29,13 +29,8 @@ class SupervisorTest : public DeterministicTest {
   }
 
   void start(std::map<std::string, std::string> env = {}) {
-    env.insert({{"CONVEX_SITE_URL", "http://127.0.0.1:9"},
-                {"JUDGE0_BASE_URL", "http://127.0.0.1:9"},
-                {"CODE_EXEC_API_KEYS", "k"},
-                {"CONVEX_TIMEOUT_MS", "1000"},
-                {"MAX_REQUEST_RUNTIME_MS", "10000"},
-                {"LOG_LEVEL", "error"}});
-    cfg = std::make_shared<const config>(std::get<config>(parse_config_from_map(env)));
+    env.insert({{"CONVEX_TIMEOUT_MS", "1000"}, {"MAX_REQUEST_RUNTIME_MS", "10000"}});
+    cfg = test_config(std::move(env));
     convex = spawn_convex_mock(sys, &convex_calls);
     pool = spawn_pool_mock(sys, &pool_calls);
     supervisor = spawn_supervisor(sys, cfg, convex, pool, timers::on_caf_clock(sys));
@@ -45,14 +40,8 @@ class SupervisorTest : public DeterministicTest {
   // Sends an admission as the front does; the answer lands in the returned slot when it comes.
   template <class Request>
   held_answer admit_request(Request req) {
-    auto got = std::make_shared<std::optional<judge_answer>>();
     request_ticket t{"r" + std::to_string(++serial), now(), serial};
-    sys.spawn([got, req, t, sup = supervisor](caf::event_based_actor* self) {
-      self->request(sup, std::chrono::seconds(3600), admit_atom::value, req, t)
-          .then([got](judge_answer& a) { *got = std::move(a); });
-    });
-    sched.run();
-    return got;
+    return ask_later<judge_answer>(supervisor, admit_atom::value, req, t);
   }
 
   held_answer admit(const std::string& submission_id) {

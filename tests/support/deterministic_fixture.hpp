@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace cx::testing {
@@ -33,16 +34,22 @@ class DeterministicTest : public ::testing::Test {
     sched.run();
   }
 
-  // Sends a request from a throwaway actor, runs everything, and returns the answer (nullopt
-  // when none came: the actor under test held or dropped it).
+  // Sends a request from a throwaway actor and runs everything; the slot fills when the answer
+  // comes, now or once the test has moved things on (empty while the actor under test holds it).
   template <class Answer, class Handle, class... Ts>
-  std::optional<Answer> ask(const Handle& dest, Ts... xs) {
-    std::optional<Answer> got;
-    sys.spawn([&got, dest, xs...](caf::event_based_actor* self) {
-      self->request(dest, std::chrono::seconds(3600), xs...).then([&got](Answer a) { got = std::move(a); });
+  std::shared_ptr<std::optional<Answer>> ask_later(const Handle& dest, Ts... xs) {
+    auto got = std::make_shared<std::optional<Answer>>();
+    sys.spawn([got, dest, xs...](caf::event_based_actor* self) {
+      self->request(dest, std::chrono::seconds(3600), xs...).then([got](Answer a) { *got = std::move(a); });
     });
     sched.run();
     return got;
+  }
+
+  // The answer that came at once (nullopt when none did: the actor under test held or dropped it).
+  template <class Answer, class Handle, class... Ts>
+  std::optional<Answer> ask(const Handle& dest, Ts... xs) {
+    return *ask_later<Answer>(dest, xs...);
   }
 
   template <class Handle, class... Ts>
