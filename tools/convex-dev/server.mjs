@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 
 export const DEFAULT_TOLERANCE_S = 300;
 export const DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024;
+// Per kind. More than a load run (tools/bench) posts; a client past it only evicts old keys.
+export const DEFAULT_MAX_IDEMPOTENCY_KEYS = 100_000;
 
 const CODING_ROUTES = {
   '/coding/testcases': { kind: 'standard', op: 'testcases' },
@@ -278,7 +280,8 @@ function emptyStats() {
 /**
  * Creates the stand-in. Options: dataFile, questions (Map, overrides dataFile), secrets (string[]),
  * toleranceS, maxBodyBytes, lenient (record result-shape issues instead of answering 400),
- * now (() => ms, injectable clock), log (line => void), quiet (log only warn lines).
+ * maxIdempotencyKeys (per kind; the oldest is forgotten past it), now (() => ms, injectable
+ * clock), log (line => void), quiet (log only warn lines).
  */
 export function createConvexDev(options = {}) {
   const secrets = (options.secrets ?? []).filter((s) => s !== '');
@@ -288,11 +291,14 @@ export function createConvexDev(options = {}) {
   const now = options.now ?? (() => Date.now());
   const log = options.log ?? ((line) => process.stdout.write(`${line}\n`));
   const quiet = options.quiet ?? false;
+  const maxKeys = options.maxIdempotencyKeys ?? DEFAULT_MAX_IDEMPOTENCY_KEYS;
   const loadQuestions = () => new Map(options.questions ?? (options.dataFile ? loadProblems(options.dataFile) : []));
 
   const state = {
     questions: loadQuestions(),
     submissions: new Map(), // submissionId → record
+    // Digests of applied Idempotency-Keys in insertion order, so a key of any length costs the
+    // same and the oldest is the one evicted.
     idempotencyKeys: { standard: new Set(), personalized: new Set() },
     faults: [], // FIFO; the first fault whose route matches applies
     stats: emptyStats(),
@@ -374,6 +380,14 @@ export function createConvexDev(options = {}) {
     }
   }
 
+  const keyDigest = (key) => crypto.createHash('sha256').update(key, 'utf8').digest('base64');
+
+  function rememberKey(kind, key) {
+    const keys = state.idempotencyKeys[kind];
+    keys.add(keyDigest(key));
+    if (keys.size > maxKeys) keys.delete(keys.values().next().value);
+  }
+
   function takeFault(path) {
     const i = state.faults.findIndex((f) => f.route === path);
     if (i < 0) return undefined;
@@ -430,14 +444,18 @@ export function createConvexDev(options = {}) {
       if (typeof submissionId !== 'string' || submissionId === '') throw new HttpError(400, { error: 'submissionId required' });
       ctx.submission_id = submissionId;
       const s = submissionForCallback(submissionId, route.kind, ctx);
-      transition(s, 'running');
+      // A redelivered submission (at-least-once: its pod died after posting the result) is run
+      // again and says "running" again; the result stands, as the rerun's result is dropped.
+      if (RESULT_STATUSES.has(s.status)) ctx.after_result = true;
+      else transition(s, 'running');
       return [200, { ok: true }];
     }
 
     // route.op === 'result'
     const key = req.headers['idempotency-key'];
     if (typeof body.submissionId === 'string') ctx.submission_id = body.submissionId;
-    if (typeof key === 'string' && key !== '' && state.idempotencyKeys[route.kind].has(key)) {
+    // The first result applied wins: a repeated key is dropped whatever its body says.
+    if (typeof key === 'string' && key !== '' && state.idempotencyKeys[route.kind].has(keyDigest(key))) {
       const dup = state.submissions.get(key);
       if (dup) dup.duplicates += 1;
       ctx.duplicate = true;
@@ -464,7 +482,7 @@ export function createConvexDev(options = {}) {
     s.resultDeliveries += 1;
     countResult(body);
     transition(s, RESULT_STATUSES.has(body.status) ? body.status : 'error');
-    if (typeof key === 'string' && key !== '') state.idempotencyKeys[route.kind].add(key);
+    if (typeof key === 'string' && key !== '') rememberKey(route.kind, key);
     return [200, { ok: true }];
   }
 
@@ -615,7 +633,7 @@ export function createConvexDev(options = {}) {
         bytes_in: ctx.bytes_in ?? 0, bytes_out: bytesOut,
       };
       if (req.headers['x-request-id']) fields.request_id = String(req.headers['x-request-id']);
-      for (const k of ['submission_id', 'question_id', 'fault', 'reset', 'duplicate', 'created', 'reason', 'contract_issues']) {
+      for (const k of ['submission_id', 'question_id', 'fault', 'reset', 'duplicate', 'after_result', 'created', 'reason', 'contract_issues']) {
         if (ctx[k] !== undefined) fields[k] = ctx[k];
       }
       logLine(fields);
@@ -664,7 +682,7 @@ export function createConvexDev(options = {}) {
 // CLI
 
 const USAGE = `usage: node tools/convex-dev/server.mjs --data FILE [--port N] [--host H] [--secret S[,S2]]
-                       [--tolerance SECONDS] [--max-body BYTES] [--lenient] [--quiet]
+                       [--tolerance SECONDS] [--max-body BYTES] [--max-keys N] [--lenient] [--quiet]
   --port 0 (default) picks a free port; the first stdout line is {"msg":"listening","port":N}.
   --secret may also come from the environment variable CONVEX_DEV_SECRET (comma-separated to rotate).`;
 
@@ -680,6 +698,7 @@ async function main(argv) {
         secret: { type: 'string' },
         tolerance: { type: 'string', default: String(DEFAULT_TOLERANCE_S) },
         'max-body': { type: 'string', default: String(DEFAULT_MAX_BODY_BYTES) },
+        'max-keys': { type: 'string', default: String(DEFAULT_MAX_IDEMPOTENCY_KEYS) },
         lenient: { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         help: { type: 'boolean', default: false },
@@ -705,6 +724,7 @@ async function main(argv) {
   const port = int('port', values.port, 0, 65535);
   const toleranceS = int('tolerance', values.tolerance, 0, 86400);
   const maxBodyBytes = int('max-body', values['max-body'], 1, 1 << 30);
+  const maxIdempotencyKeys = int('max-keys', values['max-keys'], 1, 1e8);
   if (!values.data) {
     process.stderr.write(`--data is required\n${USAGE}\n`);
     process.exit(2);
@@ -714,7 +734,9 @@ async function main(argv) {
 
   let dev;
   try {
-    dev = createConvexDev({ dataFile: values.data, secrets, toleranceS, maxBodyBytes, lenient: values.lenient, quiet: values.quiet });
+    dev = createConvexDev({
+      dataFile: values.data, secrets, toleranceS, maxBodyBytes, maxIdempotencyKeys, lenient: values.lenient, quiet: values.quiet,
+    });
   } catch (e) {
     process.stderr.write(`convex-dev: cannot load ${values.data}: ${e.message}\n`);
     process.exit(1);

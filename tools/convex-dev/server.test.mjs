@@ -228,6 +228,34 @@ describe('convex-dev routes (no secret)', () => {
     assert.deepEqual(s.history.map((x) => x.status), ['running', 'failed']);
   });
 
+  for (const kind of ['standard', 'personalized']) {
+    const prefix = kind === 'standard' ? '/coding/' : '/coding/personalized-';
+    test(`${kind}: a redelivered submission (running again, then the same key with another result) keeps the first result`, async () => {
+      const id = `s-redeliver-${kind}`;
+      const h = { headers: { 'idempotency-key': id } };
+      await api.post(`${prefix}submission-running`, { submissionId: id });
+      const first = passedResult(id, 4);
+      assert.deepEqual((await api.post(`${prefix}submission-result`, first, h)).json, { ok: true });
+      // At-least-once: a peer runs it again after the first pod died before acknowledging it.
+      assert.deepEqual((await api.post(`${prefix}submission-running`, { submissionId: id })).json, { ok: true });
+      const rerun = {
+        submissionId: id, status: 'error', passedCount: 0, totalCount: 0,
+        firstFailure: { errorMessage: 'Deadline passed' }, durationMs: 9,
+      };
+      const second = await api.post(`${prefix}submission-result`, rerun, h);
+      assert.equal(second.status, 200, 'a 2xx, so code-exec stops retrying');
+      assert.deepEqual(second.json, { ok: true, duplicate: true });
+      const s = (await api.get(`/submissions/${id}`)).json;
+      assert.equal(s.kind, kind);
+      assert.equal(s.status, 'passed');
+      assert.deepEqual(s.result, first);
+      assert.equal(s.resultDeliveries, 1);
+      assert.equal(s.duplicates, 1);
+      assert.deepEqual(s.history.map((x) => x.status), ['running', 'passed']);
+      assert.deepEqual(s.contractIssues, []);
+    });
+  }
+
   test('idempotency keys are scoped per kind (standard and personalized are separate tables)', async () => {
     const h = { headers: { 'idempotency-key': 's-scope' } };
     await api.post('/coding/submission-result', passedResult('s-scope'), h);
@@ -658,6 +686,7 @@ describe('CLI', () => {
     assert.equal((await run(['--data', DATA, '--bogus'])).code, 2);
     assert.equal((await run(['--port', '0'])).code, 2);
     assert.equal((await run(['--port', 'x', '--data', DATA])).code, 2);
+    assert.equal((await run(['--max-keys', '0', '--data', DATA])).code, 2);
     const missing = await run(['--port', '0', '--data', path.join(here, 'no-such-file.json')]);
     assert.equal(missing.code, 1);
     assert.match(missing.err, /cannot load/);
@@ -676,6 +705,31 @@ describe('CLI', () => {
     }
     for (const lang of [71, 54]) assert.ok(subs.some((s) => s.languageId === lang));
   });
+});
+
+test('the idempotency table is bounded: past maxIdempotencyKeys the oldest key is forgotten, long keys cost a digest', async () => {
+  const dev = createConvexDev({ dataFile: DATA, maxIdempotencyKeys: 2, log: () => {} });
+  const api = client(await dev.listen());
+  const post = (id, key = id) => api.post('/coding/submission-result', passedResult(id), { headers: { 'idempotency-key': key } });
+  try {
+    for (const id of ['k1', 'k2', 'k3']) assert.deepEqual((await post(id)).json, { ok: true });
+    assert.equal(dev.state.idempotencyKeys.standard.size, 2);
+    assert.deepEqual((await post('k3')).json, { ok: true, duplicate: true });
+    assert.deepEqual((await post('k2')).json, { ok: true, duplicate: true });
+    // k1 was evicted: its replay is applied again, and flagged as a second terminal result.
+    assert.deepEqual((await post('k1')).json, { ok: true });
+    const k1 = (await api.get('/submissions/k1')).json;
+    assert.equal(k1.resultDeliveries, 2);
+    assert.ok(k1.contractIssues.some((i) => i.startsWith('a second terminal result')));
+    const long = 'x'.repeat(8000);
+    assert.deepEqual((await post('k-long', long)).json, { ok: true });
+    assert.deepEqual((await post('k-long', long)).json, { ok: true, duplicate: true });
+    assert.equal(dev.state.idempotencyKeys.standard.size, 2);
+    for (const stored of dev.state.idempotencyKeys.standard) assert.ok(stored.length <= 44, 'a digest, not the key');
+    assert.equal(dev.state.idempotencyKeys.personalized.size, 0);
+  } finally {
+    await dev.close();
+  }
 });
 
 test('quiet: only warn lines are logged', async () => {

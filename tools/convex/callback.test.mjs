@@ -107,3 +107,81 @@ test('the signature covers the raw bytes, not a re-serialisation', async () => {
   const res = await action(ctx, await signedRequest(body));
   assert.deepEqual(await res.json(), { ok: true, got: { submissionId: 'spaced', x: 'é' } });
 });
+
+// One Convex mutation, as the README's saveResult: it runs on a copy of the tables that is
+// committed only when it returns, one at a time (Convex reruns a conflicting mutation, which
+// serialises two that touch the same key).
+function fakeConvex({ failApply = 0 } = {}) {
+  const db = { deliveries: new Set(), results: new Map(), applies: 0 };
+  let queue = Promise.resolve();
+  const saveResult = async (tx, { key, result }) => {
+    const log = { seen: async (k) => tx.deliveries.has(k), record: async (k) => void tx.deliveries.add(k) };
+    const applied = await verify.applyOnce(log, key, () => {
+      tx.results.set(result.submissionId, result);
+      tx.applies += 1;
+      if (failApply-- > 0) throw new Error('db down');
+    });
+    return applied ? { ok: true } : { ok: true, duplicate: true };
+  };
+  const runMutation = (args) => {
+    const run = queue.then(async () => {
+      const tx = { deliveries: new Set(db.deliveries), results: new Map(db.results), applies: db.applies };
+      const out = await saveResult(tx, args);
+      Object.assign(db, tx);
+      return out;
+    });
+    queue = run.catch(() => {});
+    return run;
+  };
+  const action = verify.codeExecCallback({
+    secrets: SECRET,
+    handle: (_ctx, body, info) => runMutation({ key: info.idempotencyKey ?? '', result: body }),
+  });
+  return { db, action };
+}
+
+const result = (submissionId, status = 'passed') => JSON.stringify({ submissionId, status, passedCount: 1, totalCount: 1, durationMs: 3 });
+
+test('applyOnce: a redelivered result (same key, any body) is answered 200 duplicate and not applied; the first wins', async () => {
+  const { db, action } = fakeConvex();
+  const first = await action(ctx, await signedRequest(result('sub-1'), { idempotencyKey: 'sub-1' }));
+  assert.equal(first.status, 200);
+  assert.deepEqual(await first.json(), { ok: true });
+  // The rerun of a submission whose pod died after posting may end differently.
+  const again = await action(ctx, await signedRequest(result('sub-1', 'error'), { idempotencyKey: 'sub-1' }));
+  assert.equal(again.status, 200, 'a 2xx: code-exec stops retrying');
+  assert.deepEqual(await again.json(), { ok: true, duplicate: true });
+  assert.equal(db.applies, 1);
+  assert.equal(db.results.get('sub-1').status, 'passed');
+  const other = await action(ctx, await signedRequest(result('sub-2'), { idempotencyKey: 'sub-2' }));
+  assert.deepEqual(await other.json(), { ok: true });
+  assert.equal(db.applies, 2);
+  assert.deepEqual([...db.results.keys()], ['sub-1', 'sub-2']);
+});
+
+test('applyOnce: two concurrent deliveries of one key apply once', async () => {
+  const { db, action } = fakeConvex();
+  const answers = await Promise.all([1, 2].map(async () => (await action(ctx, await signedRequest(result('sub-c'), { idempotencyKey: 'sub-c' }))).json()));
+  assert.deepEqual(answers.sort((a, b) => Object.keys(a).length - Object.keys(b).length), [{ ok: true }, { ok: true, duplicate: true }]);
+  assert.equal(db.applies, 1);
+});
+
+test('applyOnce: a failed mutation records neither the result nor the key, so the retry is applied', async () => {
+  const { db, action } = fakeConvex({ failApply: 1 });
+  const failed = await action(ctx, await signedRequest(result('sub-f'), { idempotencyKey: 'sub-f' }));
+  assert.equal(failed.status, 500);
+  assert.equal(db.deliveries.size, 0);
+  assert.equal(db.results.size, 0);
+  const retry = await action(ctx, await signedRequest(result('sub-f'), { idempotencyKey: 'sub-f' }));
+  assert.deepEqual(await retry.json(), { ok: true });
+  assert.deepEqual([...db.deliveries], ['sub-f']);
+});
+
+test('applyOnce: without an Idempotency-Key every delivery is applied (nothing to deduplicate on)', async () => {
+  const { db, action } = fakeConvex();
+  for (let i = 0; i < 2; i++) {
+    assert.deepEqual(await (await action(ctx, await signedRequest(result('sub-n')))).json(), { ok: true });
+  }
+  assert.equal(db.applies, 2);
+  assert.equal(db.deliveries.size, 0);
+});

@@ -135,7 +135,8 @@ async function startKitConvex({ secret }) {
   const data = JSON.parse(fs.readFileSync(problemsFile, 'utf8'));
   const questions = new Map(data.questions.map((q) => [q._id, q]));
   const state = { running: [], results: [], resultHandlerCalls: 0, failNextResults: 0, rejects: [], received: [] };
-  const store = verify.memoryIdempotencyStore();
+  const deliveries = new Set(); // the app's table of applied Idempotency-Keys
+  const log = { seen: async (key) => deliveries.has(key), record: async (key) => void deliveries.add(key) };
   const common = { secrets: secret, onReject: (reason, req) => state.rejects.push({ reason, path: new URL(req.url).pathname }) };
   const ctx = { deployment: 'kit-test' };
   const running = verify.codeExecCallback({
@@ -151,16 +152,19 @@ async function startKitConvex({ secret }) {
       return { question, testCases: [...testCases].sort((a, b) => a.order - b.order) };
     },
   });
+  // The README's saveResult mutation: applyOnce around the write.
   const result = verify.codeExecCallback({
     ...common,
-    idempotency: () => store,
-    handle: (_ctx, body, info) => {
+    handle: async (_ctx, body, info) => {
       state.resultHandlerCalls++;
-      if (state.failNextResults > 0) {
-        state.failNextResults--;
-        throw new Error('simulated mutation failure');
-      }
-      state.results.push({ body, idempotencyKey: info.idempotencyKey });
+      const applied = await verify.applyOnce(log, info.idempotencyKey ?? '', () => {
+        if (state.failNextResults > 0) {
+          state.failNextResults--;
+          throw new Error('simulated mutation failure');
+        }
+        state.results.push({ body, idempotencyKey: info.idempotencyKey });
+      });
+      return applied ? { ok: true } : { ok: true, duplicate: true };
     },
   });
   const routes = {
@@ -196,7 +200,6 @@ async function startKitConvex({ secret }) {
   return {
     url,
     state,
-    store,
     stop: () => {
       server.closeAllConnections();
       return new Promise((r) => server.close(() => r()));

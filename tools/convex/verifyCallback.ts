@@ -6,14 +6,16 @@
 // code-exec signs every callback when CONVEX_CALLBACK_SECRET is set:
 //   X-Code-Exec-Timestamp: <unix seconds>
 //   X-Code-Exec-Signature: v1=<hex HMAC-SHA256(secret, timestamp + "." + raw body bytes)>
-// and sends `Idempotency-Key: <submissionId>` with the final result, which it may deliver more
-// than once (a retry after a timeout).
+// and sends `Idempotency-Key: <submissionId>` with the final result. Delivery is at-least-once:
+// a retry after a timeout, or a rerun of a submission whose pod died after posting its result
+// (the durable store), posts the result again, possibly with another body. The first one applied
+// must win: drop a repeated key with applyOnce() inside the mutation that applies the result.
 //
 //   http.route({ path: "/coding/submission-result", method: "POST",
 //     handler: httpAction(codeExecCallback({
-//       secrets: process.env.CODE_EXEC_CALLBACK_SECRET,
-//       idempotency: (ctx) => convexIdempotencyStore(ctx),
-//       handle: async (ctx, body) => { await ctx.runMutation(internal.coding.saveResult, body as any); },
+//       secrets: () => process.env.CODE_EXEC_CALLBACK_SECRET,
+//       handle: (ctx, body, info) =>
+//         ctx.runMutation(internal.coding.saveResult, { key: info.idempotencyKey ?? "", result: body as any }),
 //     })) });
 
 export type VerifyFailure =
@@ -128,8 +130,32 @@ export async function verifyRequest(
 }
 
 /**
- * Remembers the Idempotency-Keys of results already applied. In Convex, back it with a table
- * and two internal mutations (see README.md); `claim` must be atomic (a mutation is).
+ * The Idempotency-Keys of results already applied, read and written through the `ctx.db` of the
+ * mutation that applies the result (see README.md).
+ */
+export interface DeliveryLog {
+  seen(key: string): Promise<boolean>;
+  record(key: string): Promise<void>;
+}
+
+/**
+ * Runs `apply` unless `key` was recorded before, then records it; resolves false for a
+ * duplicate. Call it inside the one Convex mutation that applies the result: the check, the
+ * write and the key then commit together or not at all, and concurrent deliveries serialise, so a
+ * failure never leaves a key without its result. An empty key is never deduplicated.
+ */
+export async function applyOnce(log: DeliveryLog, key: string, apply: () => Promise<void> | void): Promise<boolean> {
+  if (key !== "" && (await log.seen(key))) return false;
+  await apply();
+  if (key !== "") await log.record(key);
+  return true;
+}
+
+/**
+ * Remembers the Idempotency-Keys of results already applied, from the HTTP action, in mutations
+ * of their own. Not atomic with your result mutation: if the action dies between `claim` and the
+ * result being stored, or `release` fails, the key stays claimed and every retry is answered as a
+ * duplicate, so the result is lost. Prefer applyOnce(). `claim` must be atomic (a mutation is).
  */
 export interface IdempotencyStore {
   /** Records the key; resolves false when it was recorded before (a duplicate). */
@@ -163,7 +189,7 @@ export interface CallbackInfo {
 }
 
 export interface CallbackOptions<Ctx> extends VerifyOptions {
-  /** Drops repeated deliveries by Idempotency-Key; omit for the running and testcases routes. */
+  /** Drops repeated deliveries by Idempotency-Key before `handle` (not atomic: prefer applyOnce). */
   idempotency?: (ctx: Ctx) => IdempotencyStore;
   /**
    * Handles a verified callback. Return a Response to answer with it, or a JSON-serialisable
