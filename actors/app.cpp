@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include <unistd.h>
+
 #include "actors/circuit_breaker.hpp"
 #include "actors/convex_callback.hpp"
 #include "actors/front.hpp"
@@ -12,7 +14,9 @@
 #include "actors/policy/routing.hpp"
 #include "actors/readiness.hpp"
 #include "actors/redis_rate_limiter.hpp"
+#include "actors/policy/stream_lease.hpp"
 #include "actors/shutdown_coordinator.hpp"
+#include "actors/submission_store.hpp"
 #include "actors/supervisor.hpp"
 #include "actors/telemetry/log.hpp"
 #include "http/client.hpp"
@@ -22,6 +26,12 @@
 
 namespace cx {
 namespace {
+
+std::string host_name() {
+  char buf[256] = {};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
+  return buf;
+}
 
 // Tells each actor to stop, in the order given, and forgets it.
 template <class... Handles>
@@ -47,12 +57,22 @@ app::app(caf::actor_system& sys, http::io_runtime& io, std::shared_ptr<const con
   breaker_handle breaker{breaker_, view};
   convex_ = spawn_convex_callback(sys, cfg, *client_, time);
   pool_ = spawn_judge0_pool(sys, cfg, *client_, time, breaker);
-  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, time);
-  readiness_ = spawn_readiness(sys, cfg, *client_, time);
-  if (cfg->rate_backend == rate_limit_backend::redis) {
-    redis_ = std::make_unique<redis::client>(io, cfg->redis);
-    limiter_ = spawn_redis_rate_limiter(sys, cfg, *redis_);
+  if (cfg->rate_backend == rate_limit_backend::redis) redis_ = std::make_unique<redis::client>(io, cfg->redis);
+  if (cfg->submission_store == submission_store_kind::redis) {
+    redis::client* commands = redis_.get();
+    if (!commands || !(cfg->submission_redis == cfg->redis)) {
+      store_redis_ = std::make_unique<redis::client>(io, cfg->submission_redis, kStoreCommandTimeout);
+      commands = store_redis_.get();
+    }
+    // A blocking read holds its connection for up to a second: a command timeout beyond that.
+    store_reader_ = std::make_unique<redis::client>(io, cfg->submission_redis, kTakeTimeout / 2);
+    auto consumer = consumer_name(cfg->pod_name, host_name(), static_cast<std::int64_t>(::getpid()));
+    log::info("submission store: redis stream", {{"consumer", consumer}});
+    store_ = spawn_submission_store(sys, cfg, *commands, *store_reader_, std::move(consumer), time);
   }
+  supervisor_ = spawn_supervisor(sys, cfg, convex_, pool_, time, store_);
+  readiness_ = spawn_readiness(sys, cfg, *client_, time, store_);
+  if (redis_) limiter_ = spawn_redis_rate_limiter(sys, cfg, *redis_);
   front_ = spawn_front(sys, cfg, front_deps{breaker, supervisor_, readiness_, limiter_, time});
   coordinator_ = spawn_shutdown_coordinator(sys, cfg, front_, supervisor_, time, std::move(on_drained));
 
@@ -98,7 +118,7 @@ void app::begin_shutdown() { caf::anon_send(coordinator_, signal_atom::value); }
 void app::stop() {
   if (server_) server_->close();
   if (callback_server_) callback_server_->close();
-  stop_actors(coordinator_, front_, limiter_, readiness_, supervisor_, pool_, convex_, breaker_);
+  stop_actors(coordinator_, front_, limiter_, readiness_, supervisor_, store_, pool_, convex_, breaker_);
 }
 
 }  // namespace cx

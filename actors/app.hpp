@@ -17,6 +17,7 @@
 #include "messages/rate_limiter_interface.hpp"
 #include "messages/readiness_interface.hpp"
 #include "messages/shutdown_interface.hpp"
+#include "messages/store_interface.hpp"
 
 namespace cx {
 namespace http {
@@ -47,13 +48,18 @@ class app {
  private:
   std::unique_ptr<http::client> client_;
   std::unique_ptr<http::server> server_;
-  std::unique_ptr<redis::client> redis_;  // with RATE_LIMIT_BACKEND=redis
+  // One command connection for the rate limiter and the submission store (when both use Redis
+  // at the same address), and the store's own for its blocking reads.
+  std::unique_ptr<redis::client> redis_;
+  std::unique_ptr<redis::client> store_redis_;  // the store's, when its Redis is another
+  std::unique_ptr<redis::client> store_reader_;
   std::unique_ptr<http::server> callback_server_;  // Judge0's PUTs; never behind the front's auth
   breaker_actor breaker_;
   convex_actor convex_;
   judge0_pool_actor pool_;
   readiness_actor readiness_;
   rate_limiter_actor limiter_;
+  store_actor store_;  // SUBMISSION_STORE=redis
   supervisor_actor supervisor_;
   front_actor front_;
   shutdown_actor coordinator_;

@@ -16,6 +16,7 @@
 #include "actors/policy/routing.hpp"
 #include "actors/policy/signing.hpp"
 #include "actors/reply_timeout.hpp"
+#include "actors/submission_store.hpp"
 #include "actors/telemetry/log.hpp"
 #include "actors/telemetry/metrics.hpp"
 #include "http/judge_answers.hpp"
@@ -138,7 +139,9 @@ void refuse(const pending_ptr& p, answer_kind kind) { answer_with(p, answer(kind
 // own request is bounded by CONVEX_TIMEOUT_MS), an inline judge by its deadline. Only an actor
 // that died holding the request makes this fire.
 std::chrono::milliseconds admit_timeout(const config& cfg, const judge_request&) {
-  return reply_timeout(reply_timeout(cfg.convex_timeout));
+  auto journal = cfg.submission_store == submission_store_kind::redis ? reply_timeout(kStoreCommandTimeout)
+                                                                      : std::chrono::milliseconds(0);
+  return reply_timeout(reply_timeout(cfg.convex_timeout) + journal);
 }
 std::chrono::milliseconds admit_timeout(const config& cfg, const inline_judge_request&) {
   return reply_timeout(reply_timeout(cfg.max_request_runtime));

@@ -32,7 +32,8 @@ struct readiness_state {
   std::string cached_json;
   std::vector<caf::response_promise> waiters;
   int outstanding = 0;
-  probe_result judge0, convex;
+  probe_result judge0, convex, store;
+  store_actor submission_store;  // probed too when set
   static constexpr const char* name = "readiness";
 };
 
@@ -53,8 +54,10 @@ probe_result judge(const http::client_response& r, bool strict_2xx) {
 
 void complete(readiness_self self) {
   auto& st = self->state;
-  st.cached_ok = st.judge0.ok && st.convex.ok;
-  st.cached_json = boost::json::serialize(boost::json::object{{"judge0", st.judge0.detail}, {"convex", st.convex.detail}});
+  st.cached_ok = st.judge0.ok && st.convex.ok && (!st.submission_store || st.store.ok);
+  boost::json::object o{{"judge0", st.judge0.detail}, {"convex", st.convex.detail}};
+  if (st.submission_store) o["store"] = st.store.detail;
+  st.cached_json = boost::json::serialize(o);
   st.cached_at = self->state.time.now();
   for (auto& rp : st.waiters) rp.deliver(st.cached_ok, st.cached_json);
   st.waiters.clear();
@@ -72,8 +75,22 @@ void probe(readiness_self self, std::string url, bool strict, probe_result readi
   });
 }
 
+void probe_store(readiness_self self) {
+  auto done = [self](bool ok, std::string detail) {
+    self->state.store.ok = ok;
+    self->state.store.detail = {{"ok", ok}};
+    auto parsed = boost::json::parse(detail);
+    if (parsed.is_object()) self->state.store.detail = parsed.as_object();
+    if (--self->state.outstanding == 0) complete(self);
+  };
+  self->state.time.request(self, self->state.submission_store, self->state.cfg->readiness_timeout, probe_atom::value)
+      .then([done](bool ok, std::string& detail) { done(ok, std::move(detail)); },
+            [done](caf::error&) { done(false, R"({"ok":false,"error":"timeout"})"); });
+}
+
 readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<const config> cfg, http::outbound* out,
-                                        timers time) {
+                                        timers time, store_actor store) {
+  self->state.submission_store = store;
   self->state.cfg = cfg;
   self->state.http.emplace(*out);
   self->state.time = time;
@@ -85,9 +102,10 @@ readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<con
         auto rp = self->make_response_promise<bool, std::string>();
         st.waiters.push_back(rp);
         if (st.outstanding == 0) {
-          st.outstanding = 2;
+          st.outstanding = st.submission_store ? 3 : 2;
           probe(self, st.cfg->judge0_base_url + "/languages", true, &readiness_state::judge0);
           probe(self, st.cfg->convex_site_url + st.cfg->convex_health_path, false, &readiness_state::convex);
+          if (st.submission_store) probe_store(self);
         }
         return rp;
       },
@@ -98,8 +116,8 @@ readiness_impl::behavior_type readiness(readiness_self self, std::shared_ptr<con
 }  // namespace
 
 readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
-                                timers time) {
-  return sys.spawn(readiness, std::move(cfg), &out, time);
+                                timers time, store_actor store) {
+  return sys.spawn(readiness, std::move(cfg), &out, time, std::move(store));
 }
 
 }  // namespace cx

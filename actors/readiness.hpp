@@ -10,12 +10,14 @@
 #include "actors/timers.hpp"
 #include "config/config.hpp"
 #include "messages/readiness_interface.hpp"
+#include "messages/store_interface.hpp"
 
 namespace cx::http { class outbound; }
 
 namespace cx {
 
+// With a `store` (SUBMISSION_STORE=redis), /readyz also needs the submission store to answer.
 readiness_actor spawn_readiness(caf::actor_system& sys, std::shared_ptr<const config> cfg, http::outbound& out,
-                                timers time);
+                                timers time, store_actor store = {});
 
 }  // namespace cx

@@ -40,13 +40,14 @@ coordinator_impl::behavior_type shutdown_coordinator(coordinator_self self, std:
     on_done();
   };
   return {
-      [self, cfg, front, time](signal_atom) {
+      [self, cfg, front, supervisor, time](signal_atom) {
         if (self->state.started) return;
         self->state.started = true;
         self->state.signalled = time.now();
         log::info("shutdown requested: readiness off",
                   {{"delay_ms", cfg->shutdown_delay.count()}, {"grace_ms", cfg->shutdown_grace.count()}});
         self->send(front, drain_atom::value);
+        self->send(supervisor, drain_atom::value);  // no more work from the shared stream
         time.send_later(self, cfg->shutdown_delay, refuse_atom::value);
         time.send_later(self, std::max(cfg->shutdown_grace, cfg->shutdown_delay), grace_atom::value);
       },

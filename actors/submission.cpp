@@ -173,19 +173,27 @@ submission_impl::behavior_type submission(submission_self self, submission_args 
   s->a = std::move(args);
   s->deadline = s->a.ticket.received + s->a.cfg->max_request_runtime;
 
+  auto start = [self, s] {
+    s->a.time.send_later(self, s->a.time.until(s->deadline), deadline_atom::value);
+    if (s->aborted) return post_error(self, s, *s->aborted, false);
+    if (s->a.has_slot) return fetch_testcases(self, s);
+    s->at = phase::waiting_slot;
+  };
   auto& a = s->a;
-  a.time.request(self, a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind, a.req.submission_id)
-      .then(
-          [self, s](convex_answer& ans) {
-            if (!ans.ok()) return mark_failed(self, s, ans.status);
-            tell_owner(self, s, answer_kind::accepted);
-            s->a.time.send_later(self, s->a.time.until(s->deadline), deadline_atom::value);
-            if (s->aborted) return post_error(self, s, *s->aborted, false);
-            if (s->a.has_slot) return fetch_testcases(self, s);
-            s->at = phase::waiting_slot;
-          },
-          // The Convex actor bounds the call by CONVEX_TIMEOUT_MS; this is one that died holding it.
-          [self, s](caf::error&) { mark_failed(self, s, 0); });
+  if (a.marked_running) {
+    start();
+  } else {
+    a.time.request(self, a.convex, reply_timeout(a.cfg->convex_timeout), running_atom::value, a.req.kind,
+                   a.req.submission_id)
+        .then(
+            [self, s, start](convex_answer& ans) {
+              if (!ans.ok()) return mark_failed(self, s, ans.status);
+              tell_owner(self, s, answer_kind::accepted);
+              start();
+            },
+            // The Convex actor bounds the call by CONVEX_TIMEOUT_MS; this is one that died holding it.
+            [self, s](caf::error&) { mark_failed(self, s, 0); });
+  }
 
   return {
       [self, s](slot_atom) {

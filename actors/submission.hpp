@@ -1,5 +1,5 @@
 // One submission actor per accepted request: mark running (then tell its owner "accepted" or
-// "mark running failed"), wait for a judging slot, fetch the testcases, run them in order on the
+// "mark running failed"; an entry of the shared stream was marked when accepted), wait for a judging slot, fetch the testcases, run them in order on the
 // Judge0 pool stopping at the first failure, and post exactly one result to Convex.
 #pragma once
 
@@ -23,6 +23,7 @@ struct submission_args {
   judge_request req;
   request_ticket ticket;
   bool has_slot = false;
+  bool marked_running = false;  // taken from the shared stream: its acceptance marked it running
   std::shared_ptr<const config> cfg;
   owner_actor owner;  // hears its answer
   convex_actor convex;

@@ -14,11 +14,15 @@
 #include "config/config.hpp"
 #include "messages/convex_interface.hpp"
 #include "messages/judge0_pool_interface.hpp"
+#include "messages/store_interface.hpp"
 #include "messages/supervisor_interface.hpp"
 
 namespace cx {
 
+// With a `store` (SUBMISSION_STORE=redis), /v1/judge-question submissions are journaled on the
+// shared stream before they are marked running, and this pod runs what the stream hands it as
+// its slots free up; at the grace deadline it gives them back to peers.
 supervisor_actor spawn_supervisor(caf::actor_system& sys, std::shared_ptr<const config> cfg, convex_actor convex,
-                                  judge0_pool_actor pool, timers time);
+                                  judge0_pool_actor pool, timers time, store_actor store = {});
 
 }  // namespace cx

@@ -81,6 +81,13 @@ class timers {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t - now());
   }
   std::int64_t ms_since(clock::time_point t) const { return -until(t).count(); }
+  // Wall-clock time, for what other pods must read alike (the shared stream's deadlines). On
+  // CAF's test clock it is that clock's reading, so a test moves both together.
+  std::chrono::system_clock::time_point wall_now() const {
+    if (!sys_) return std::chrono::system_clock::now();
+    return std::chrono::system_clock::time_point(
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(sys_->clock().now().time_since_epoch()));
+  }
 
   // (xs...) reaches `self` after `delay`, sent anonymously.
   template <class... Ts>

@@ -170,6 +170,18 @@ config_result parse_config(const env_lookup& env) {
     auto redis = parse_redis_url(c.redis_url);
     if (auto* why = std::get_if<std::string>(&redis)) throw bad_value("REDIS_URL: " + *why);
     c.redis = std::get<redis_endpoint>(redis);
+    auto store = r.text("SUBMISSION_STORE", "memory");
+    if (store == "memory") c.submission_store = submission_store_kind::memory;
+    else if (store == "redis") c.submission_store = submission_store_kind::redis;
+    else reader::fail("SUBMISSION_STORE", store, "\"memory\" or \"redis\"");
+    c.submission_redis_url = r.text("SUBMISSION_REDIS_URL", c.redis_url);
+    auto store_redis = parse_redis_url(c.submission_redis_url);
+    if (auto* why = std::get_if<std::string>(&store_redis)) throw bad_value("SUBMISSION_REDIS_URL: " + *why);
+    c.submission_redis = std::get<redis_endpoint>(store_redis);
+    // Below a few hundred ms a lease would expire between two renewals on a busy pod.
+    c.submission_lease = r.ms("SUBMISSION_LEASE_MS", millis{30000}, 300, kMaxMs);
+    c.submission_max_attempts = static_cast<int>(r.integer("SUBMISSION_MAX_ATTEMPTS", 3, 1, 100));
+    c.pod_name = r.text("POD_NAME", "");
     c.rate_limit_per_minute = static_cast<int>(r.integer("RATE_LIMIT_PER_MINUTE", 120, 1, 1000000));
     c.rate_limit_burst = static_cast<int>(r.integer("RATE_LIMIT_BURST", 20, 1, 1000000));
     c.rate_limit_fail_open = r.boolean("RATE_LIMIT_FAIL_OPEN", true);
@@ -285,6 +297,11 @@ std::string describe_config(const config& c) {
       {"CONVEX_CALLBACK_SECRET", masked(c.convex_callback_secret)},
       {"RATE_LIMIT_BACKEND", c.rate_backend == rate_limit_backend::redis ? "redis" : "memory"},
       {"REDIS_URL", log::mask_url_userinfo(c.redis_url)},
+      {"SUBMISSION_STORE", c.submission_store == submission_store_kind::redis ? "redis" : "memory"},
+      {"SUBMISSION_REDIS_URL", log::mask_url_userinfo(c.submission_redis_url)},
+      {"SUBMISSION_LEASE_MS", c.submission_lease.count()},
+      {"SUBMISSION_MAX_ATTEMPTS", c.submission_max_attempts},
+      {"POD_NAME", c.pod_name},
       {"RATE_LIMIT_PER_MINUTE", c.rate_limit_per_minute},
       {"RATE_LIMIT_BURST", c.rate_limit_burst},
       {"RATE_LIMIT_FAIL_OPEN", c.rate_limit_fail_open},

@@ -17,6 +17,8 @@ namespace cx {
 using millis = std::chrono::milliseconds;
 
 enum class rate_limit_backend { memory, redis };
+// Where accepted submissions live: this pod's memory, or a Redis stream shared by every pod.
+enum class submission_store_kind { memory, redis };
 
 // REDIS_URL, redis://[user:password@]host[:port][/db]: the credentials are sent with AUTH and
 // the database chosen with SELECT after connecting.
@@ -26,6 +28,7 @@ struct redis_endpoint {
   std::string user;
   std::string password;
   int db = 0;
+  bool operator==(const redis_endpoint&) const = default;
 };
 
 struct config {
@@ -76,6 +79,13 @@ struct config {
   int rate_limit_per_minute = 120;
   int rate_limit_burst = 20;
   bool rate_limit_fail_open = true;
+
+  submission_store_kind submission_store = submission_store_kind::memory;
+  std::string submission_redis_url = "redis://127.0.0.1:6379";  // defaults to REDIS_URL
+  redis_endpoint submission_redis;
+  millis submission_lease{30000};
+  int submission_max_attempts = 3;
+  std::string pod_name;  // POD_NAME: this pod's consumer name in the stream's group
 
   int breaker_failure_threshold = 5;
   millis breaker_open{10000};

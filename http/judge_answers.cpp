@@ -47,6 +47,8 @@ response respond(const judge_answer& a) {
       return response::json(202, accepted_body(a.submission_id.value_or(""), a.request_id, true));
     case answer_kind::mark_running_failed:
       return refusal(502, a, "Failed to mark submission as running");
+    case answer_kind::store_unavailable:
+      return with_header(refusal(503, a, "Submission store unavailable"), "Retry-After", "5");
     case answer_kind::overloaded:
       return with_header(refusal(503, a, "Too many submissions in progress"), "Retry-After", "5");
     case answer_kind::shutting_down:

@@ -13,7 +13,7 @@ constexpr const char* kJournalScript = R"lua(
 local pending = redis.call('XPENDING', KEYS[1], ARGV[1])[1]
 if redis.call('EXISTS', KEYS[2]) == 1 then return false end
 local id = redis.call('XADD', KEYS[1], '*', unpack(ARGV, 3))
-redis.call('SET', KEYS[2], '1', 'PX', ARGV[2])
+redis.call('SET', KEYS[2], 'journaled', 'PX', ARGV[2])
 return {id, redis.call('XLEN', KEYS[1]), pending}
 )lua";
 
@@ -54,8 +54,8 @@ std::string error_of(const result& r) {
 
 bool is_array(const reply& r, std::size_t n) { return r.type == reply::kind::array && r.elements.size() == n; }
 
-delivery to_delivery(const reply& id, const reply& fields, std::int64_t deliveries, const stream_entry_caps& caps) {
-  delivery d;
+stream_delivery to_delivery(const reply& id, const reply& fields, std::int64_t deliveries, const stream_entry_caps& caps) {
+  stream_delivery d;
   d.id = id.text;
   d.deliveries = deliveries;
   if (fields.type != reply::kind::array || fields.elements.size() % 2 != 0) {
@@ -106,17 +106,17 @@ deliveries_result take_over_reply(const reply& r, const stream_entry_caps& caps)
   return out;
 }
 
-// Sends `commands` back to back on one connection; `done` gets every result, in order, once all
+// Sends `batch` back to back on one connection; `done` gets every result, in order, once all
 // have completed (all on the io thread, so the count needs no lock).
-void pipeline(client& c, std::vector<std::vector<std::string>> commands, std::function<void(std::vector<result>)> done) {
+void pipeline(commands& c, std::vector<std::vector<std::string>> batch, std::function<void(std::vector<result>)> done) {
   struct state {
     std::vector<result> results;
     std::size_t left;
     std::function<void(std::vector<result>)> done;
   };
-  auto s = std::make_shared<state>(state{std::vector<result>(commands.size()), commands.size(), std::move(done)});
-  for (std::size_t i = 0; i < commands.size(); ++i)
-    c.command(std::move(commands[i]), [s, i](result r) {
+  auto s = std::make_shared<state>(state{std::vector<result>(batch.size()), batch.size(), std::move(done)});
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    c.command(std::move(batch[i]), [s, i](result r) {
       s->results[i] = std::move(r);
       if (--s->left == 0) s->done(std::move(s->results));
     });
@@ -132,8 +132,8 @@ std::string ms(std::chrono::milliseconds d) { return std::to_string(d.count()); 
 
 }  // namespace
 
-stream_store::stream_store(client& commands, client& reader, stream_names names, stream_entry_caps caps)
-    : commands_(commands), reader_(reader), names_(std::move(names)), caps_(caps) {}
+stream_store::stream_store(commands& connection, commands& reader, stream_names names, stream_entry_caps caps)
+    : commands_(connection), reader_(reader), names_(std::move(names)), caps_(caps) {}
 
 void stream_store::create_group(done_fn done) {
   commands_.command({"XGROUP", "CREATE", names_.stream, names_.group, "0", "MKSTREAM"},
@@ -166,6 +166,28 @@ void stream_store::journal(const stream_entry& e, std::chrono::milliseconds dedu
         out.pending = v.elements[2].integer;
       }
     }
+    done(std::move(out));
+  });
+}
+
+void stream_store::mark_ready(const std::string& submission_id, done_fn done) {
+  commands_.command({"SET", names_.dedup_prefix + submission_id, "ready", "XX", "KEEPTTL"},
+                    [done = std::move(done)](result r) { done(error_of(r)); });
+}
+
+void stream_store::marks(const std::vector<std::string>& submission_ids, std::function<void(marks_result)> done) {
+  if (submission_ids.empty()) return done({});
+  std::vector<std::string> args{"MGET"};
+  for (const auto& id : submission_ids) args.push_back(names_.dedup_prefix + id);
+  commands_.command(std::move(args), [done = std::move(done), n = submission_ids.size()](result r) {
+    marks_result out;
+    out.error = error_of(r);
+    if (out.error.empty() && !is_array(*r.value, n)) out.error = "unexpected MGET reply";
+    if (out.error.empty())
+      for (const auto& v : r.value->elements)
+        out.states.push_back(v.type == reply::kind::nil ? mark_state::gone
+                             : v.text == "ready"        ? mark_state::ready
+                                                        : mark_state::journaled);
     done(std::move(out));
   });
 }

@@ -24,14 +24,6 @@ struct stream_names {
   std::string dedup_prefix = "code-exec:submitted:";  // + submissionId: journaled once across pods
 };
 
-// One entry as a consumer gets it. An entry whose fields are unusable still comes with its id,
-// so that the caller can log it and remove it instead of meeting it again forever.
-struct delivery {
-  std::string id;
-  std::int64_t deliveries = 1;  // Redis's delivery counter, 1 for the first read
-  std::variant<stream_entry, std::string> entry;
-};
-
 struct journal_outcome {
   enum class kind { journaled, duplicate, failed };
   kind what = kind::failed;
@@ -42,7 +34,7 @@ struct journal_outcome {
 };
 
 struct deliveries_result {
-  std::vector<delivery> entries;
+  std::vector<stream_delivery> entries;
   std::string cursor = "0-0";        // take_over: where the next sweep starts ("0-0": from the start)
   std::vector<std::string> deleted;  // take_over: pending ids whose entries were gone (dropped, not delivered)
   std::string error;
@@ -50,6 +42,14 @@ struct deliveries_result {
 
 struct ids_result {
   std::vector<std::string> ids;
+  std::string error;
+};
+
+// A submission's duplicate mark, as marks() reads it.
+enum class mark_state { journaled, ready, gone };
+
+struct marks_result {
+  std::vector<mark_state> states;  // in the order asked
   std::string error;
 };
 
@@ -65,13 +65,20 @@ class stream_store {
  public:
   // `reader` serves read() only: a blocking read holds its connection, so it gets one of its own
   // whose command timeout exceeds the block. Both clients must outlive the store's commands.
-  stream_store(client& commands, client& reader, stream_names names, stream_entry_caps caps = {});
+  stream_store(commands& connection, commands& reader, stream_names names, stream_entry_caps caps = {});
 
   // XGROUP CREATE ... MKSTREAM from the stream's start; an existing group is fine.
   void create_group(done_fn done);
   // Appends the entry unless its submission is journaled already (by any pod): its duplicate mark
-  // lives until remove(), or `dedup_ttl` at most.
+  // lives until remove(), or `dedup_ttl` at most. The mark says "journaled" until mark_ready():
+  // a peer that reads the entry first waits for that, so no result can reach Convex before the
+  // accepting pod's mark-running did, and none at all for a submission whose mark-running failed.
+  // Its TTL is kept.
   void journal(const stream_entry& e, std::chrono::milliseconds dedup_ttl, std::function<void(journal_outcome)> done);
+  // Convex knows the submission runs: any pod may run its entry.
+  void mark_ready(const std::string& submission_id, done_fn done);
+  // The marks of these submissions (gone: removed, or never journaled).
+  void marks(const std::vector<std::string>& submission_ids, std::function<void(marks_result)> done);
   // New entries for `consumer`, at most `count` (0 or less asks Redis nothing: COUNT 0 means no
   // limit). A `block` above zero waits that long for one.
   void read(const std::string& consumer, int count, std::chrono::milliseconds block,
@@ -101,8 +108,8 @@ class stream_store {
   void claim_own(const std::string& consumer, std::vector<std::string> id_counts, std::chrono::milliseconds idle,
                  std::function<void(ids_result)> done);
 
-  client& commands_;
-  client& reader_;
+  commands& commands_;
+  commands& reader_;
   stream_names names_;
   stream_entry_caps caps_;
 };

@@ -37,6 +37,12 @@ using grace_atom = caf::atom_constant<caf::atom("grace")>;
 using probe_atom = caf::atom_constant<caf::atom("probe")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
 using replay_atom = caf::atom_constant<caf::atom("replay")>;
+// submission store (SUBMISSION_STORE=redis)
+using journal_atom = caf::atom_constant<caf::atom("journal")>;
+using ready_atom = caf::atom_constant<caf::atom("ready")>;
+using remove_atom = caf::atom_constant<caf::atom("remove")>;
+using take_atom = caf::atom_constant<caf::atom("take")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
 using redis_done_atom = caf::atom_constant<caf::atom("redisdone")>;
 
 }  // namespace cx

@@ -28,6 +28,7 @@ enum class answer_kind {
   accepted,             // marked running: 202
   duplicate,            // already in flight here: 202 with duplicate:true
   mark_running_failed,  // 502
+  store_unavailable,    // SUBMISSION_STORE=redis could not journal it: 503, Retry-After 5
   // either judge route
   overloaded,     // admission full: 503, Retry-After 5
   shutting_down,  // draining, or cut short at the grace deadline: 503

@@ -149,6 +149,14 @@ std::variant<judge_request, request_error> parse_judge_request(std::string_view 
   return r;
 }
 
+std::string judge_request_body(const judge_request& r) {
+  return json::serialize(json::object{{"questionId", r.question_id},
+                                      {"submissionId", r.submission_id},
+                                      {"languageId", r.language_id},
+                                      {"sourceCode", r.source_code},
+                                      {"submissionKind", r.kind == submission_kind::personalized ? "personalized" : "standard"}});
+}
+
 std::variant<inline_judge_request, request_error> parse_inline_judge_request(std::string_view body,
                                                                             const request_caps& caps) {
   request_error err;

@@ -35,6 +35,14 @@ struct stream_entry_caps {
 
 inline constexpr std::string_view kStreamEntryVersion = "1";
 
+// One entry as a consumer gets it. An entry whose fields are unusable still comes with its id,
+// so that the caller can log it and remove it instead of meeting it again forever.
+struct stream_delivery {
+  std::string id;
+  std::int64_t deliveries = 1;  // Redis's delivery counter, 1 for the first read
+  std::variant<stream_entry, std::string> entry;
+};
+
 stream_fields encode_stream_entry(const stream_entry& e);
 // The entry, or why the fields are not one.
 std::variant<stream_entry, std::string> decode_stream_entry(const stream_fields& fields,

@@ -35,6 +35,8 @@ struct request_caps {
 
 // POST /v1/judge-question
 std::variant<judge_request, request_error> parse_judge_request(std::string_view body, const request_caps& caps);
+// The body that parse_judge_request reads back as `r`: what the submission stream journals.
+std::string judge_request_body(const judge_request& r);
 
 // POST /v1/judge
 struct inline_testcase {

@@ -17,6 +17,15 @@ milliseconds takeover_min_idle(const lease_policy& p) { return p.lease + millise
 
 bool claimable_by_peer(milliseconds idle, const lease_policy& p) { return idle >= takeover_min_idle(p); }
 
+milliseconds takeover_sweep_interval(const lease_policy& p) {
+  return std::min(milliseconds(1000), claim_refresh_interval(p));
+}
+
+bool unconfirmed_run_due(std::chrono::system_clock::time_point accepted_at, std::chrono::system_clock::time_point now,
+                         milliseconds mark_running_bound) {
+  return now >= accepted_at + mark_running_bound;
+}
+
 milliseconds release_idle(const lease_policy& p) { return takeover_min_idle(p); }
 
 std::int64_t release_retry_count(std::int64_t deliveries) { return std::max<std::int64_t>(0, deliveries - 1); }

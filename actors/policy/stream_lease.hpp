@@ -27,6 +27,16 @@ bool claim_refresh_due(std::chrono::steady_clock::time_point last_renewed, std::
 std::chrono::milliseconds takeover_min_idle(const lease_policy& p);
 bool claimable_by_peer(std::chrono::milliseconds idle, const lease_policy& p);
 
+// How often a pod looks for entries to take over: a third of the lease, at most a second, so
+// that an entry released on drain waits at most that long for a peer.
+std::chrono::milliseconds takeover_sweep_interval(const lease_policy& p);
+
+// An entry whose duplicate mark still says "journaled": its accepting pod is marking it running,
+// or died doing so. A reader holds it until the mark says "ready", or until that mark-running
+// cannot be going on any more (`mark_running_bound` after the acceptance): then it runs it anyway.
+bool unconfirmed_run_due(std::chrono::system_clock::time_point accepted_at, std::chrono::system_clock::time_point now,
+                         std::chrono::milliseconds mark_running_bound);
+
 // Released on drain: the idle time to give an entry (XCLAIM ... IDLE) so that it is claimable by
 // a peer at once, and the delivery count to give it (RETRYCOUNT) so that the peer's claim, which
 // counts one delivery, does not spend an attempt on a hand-over.

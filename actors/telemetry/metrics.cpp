@@ -140,6 +140,19 @@ struct families {
                           .Name("code_exec_accept_errors_total")
                           .Help("Failed accepts of inbound connections, by reason")
                           .Register(r)),
+        backlog(prometheus::BuildGauge()
+                    .Name("code_exec_submission_backlog")
+                    .Help("SUBMISSION_STORE=redis: entries of the shared stream that no pod holds yet")
+                    .Register(r)
+                    .Add({})),
+        store_errors(prometheus::BuildCounter()
+                         .Name("code_exec_submission_store_errors_total")
+                         .Help("Submission store commands that Redis did not carry out, by operation")
+                         .Register(r)),
+        store_handoffs(prometheus::BuildCounter()
+                           .Name("code_exec_submission_handoffs_total")
+                           .Help("Stream entries taken over from a peer (taken_over) or given back on drain (released)")
+                           .Register(r)),
         build_info(prometheus::BuildGauge()
                        .Name("code_exec_build_info")
                        .Help("Build information")
@@ -166,6 +179,9 @@ struct families {
   prometheus::Gauge& open_connections;
   series_cache<prometheus::Counter> connections_rejected;
   series_cache<prometheus::Counter> accept_errors;
+  prometheus::Gauge& backlog;
+  series_cache<prometheus::Counter> store_errors;
+  series_cache<prometheus::Counter> store_handoffs;
   prometheus::Family<prometheus::Gauge>& build_info;
 };
 
@@ -225,6 +241,9 @@ void observe_callback(std::string_view route, std::string_view result, double se
   f().callback_duration.get({{"route", route}}, kLatency).Observe(seconds);
 }
 void count_undelivered_result() { f().undelivered.Increment(); }
+void set_submission_backlog(std::int64_t n) { f().backlog.Set(static_cast<double>(n)); }
+void count_store_error(std::string_view op) { f().store_errors.get({{"op", op}}).Increment(); }
+void count_store_handoff(std::string_view kind) { f().store_handoffs.get({{"kind", kind}}).Increment(); }
 void set_open_connections(int n) { f().open_connections.Set(n); }
 void count_connection_rejected(std::string_view reason) {
   f().connections_rejected.get({{"reason", reason}}).Increment();

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,11 @@ void count_rate_limiter_error(bool fail_open);
 // One Convex call (every attempt): counted by route and result, its duration by route.
 void observe_callback(std::string_view route, std::string_view result, double seconds);
 void count_undelivered_result();
+// SUBMISSION_STORE=redis: the shared backlog; a failed store command ("journal", "remove",
+// "refresh", "read", ...); an entry "taken_over" from a peer or "released" on drain.
+void set_submission_backlog(std::int64_t n);
+void count_store_error(std::string_view op);
+void count_store_handoff(std::string_view kind);
 void set_open_connections(int n);
 void count_connection_rejected(std::string_view reason);  // cap_evicted_idle, cap_refused
 void count_accept_error(std::string_view reason);         // emfile, enfile, enobufs, enomem

@@ -62,8 +62,18 @@ const CONTRACT_VARS = [
   "JUDGE0_MIN_POLL_INTERVAL_MS",
 ];
 
+// The durable submission store (issue #17, notes/stream_contract.md). POD_NAME is the stream
+// consumer name: in Kubernetes it must come from the downward API (metadata.name); compose and ECS
+// leave it unset (the service's default, <hostname>-<pid>, is unique per container), because a
+// fixed value would make every replica the same consumer.
+const STORE_VARS = ["SUBMISSION_STORE", "SUBMISSION_REDIS_URL", "SUBMISSION_LEASE_MS", "SUBMISSION_MAX_ATTEMPTS", "POD_NAME"];
+const PER_POD_VARS = ["POD_NAME"];
+// The Redis keys code-exec uses in redis mode (notes/stream_contract.md).
+const STORE_STREAM = "code-exec:submissions";
+const STORE_GROUP = "code-exec";
+
 function requiredVars() {
-  const set = new Set(CONTRACT_VARS);
+  const set = new Set([...CONTRACT_VARS, ...STORE_VARS]);
   const cpp = path.join(REPO, "config", "config.cpp");
   let fromCode = 0, inCode = 0;
   if (fs.existsSync(cpp)) {
@@ -281,7 +291,7 @@ function envRules(objs) {
   if (ce.env.CODE_EXEC_AUTH && !["required", "enabled", "disabled"].includes(ce.env.CODE_EXEC_AUTH))
     problems.push(`CODE_EXEC_AUTH=${ce.env.CODE_EXEC_AUTH} (the service accepts required|disabled, or enabled for required)`);
   if (ce.env.CODE_EXEC_AUTH === "disabled") problems.push("CODE_EXEC_AUTH=disabled is for development only");
-  return { problems, note: `${vars.length} variables: contract §4${codeFile ? `, and the ${inCode} that config/config.cpp reads (${fromCode} beyond §4)` : " (config/config.cpp not found)"}; ${SECRET_VARS.length} from Secrets` };
+  return { problems, note: `${vars.length} variables: contract §4 and the store's (#17)${codeFile ? `, and the ${inCode} that config/config.cpp reads (${fromCode} beyond those)` : " (config/config.cpp not found)"}; ${SECRET_VARS.length} from Secrets` };
 }
 
 function drainRules(objs) {
@@ -293,7 +303,12 @@ function drainRules(objs) {
   const sleepS = ce.c.lifecycle?.preStop?.sleep?.seconds ?? (cmd.length === 2 && /sleep$/.test(cmd[0]) ? Number(cmd[1]) : NaN);
   const tgps = ce.pod.terminationGracePeriodSeconds;
   if (!(sleepS * 1000 === delay)) p.push(`preStop sleep ${sleepS}s != SHUTDOWN_DELAY_MS ${delay}`);
-  if (!(grace >= delay + runtime)) p.push(`SHUTDOWN_GRACE_MS ${grace} < SHUTDOWN_DELAY_MS ${delay} + MAX_REQUEST_RUNTIME_MS ${runtime}`);
+  // Memory store: the grace must outlast the last admitted submission, or it ends in "service
+  // shutting down". Redis store: unfinished entries are handed to peers at the deadline, so the
+  // grace only has to pass SHUTDOWN_DELAY_MS (a longer one still saves reruns).
+  const redisStore = ce.env.SUBMISSION_STORE === "redis";
+  if (redisStore ? !(grace > delay) : !(grace >= delay + runtime))
+    p.push(redisStore ? `SHUTDOWN_GRACE_MS ${grace} <= SHUTDOWN_DELAY_MS ${delay}` : `SHUTDOWN_GRACE_MS ${grace} < SHUTDOWN_DELAY_MS ${delay} + MAX_REQUEST_RUNTIME_MS ${runtime}`);
   const need = sleepS + grace / 1000 + 10;
   if (!(tgps >= need)) p.push(`terminationGracePeriodSeconds ${tgps} < preStop ${sleepS} + SHUTDOWN_GRACE ${grace / 1000} + 10 s margin`);
   const rd = ce.c.readinessProbe, lv = ce.c.livenessProbe, st = ce.c.startupProbe;
@@ -558,12 +573,15 @@ function composeRules() {
   const sgp = /^(\d+)s$/.exec(s["code-exec"].stop_grace_period || "");
   if (!sgp || Number(sgp[1]) < grace + 10) p.push(`code-exec stop_grace_period ${s["code-exec"].stop_grace_period} < SHUTDOWN_GRACE_MS ${grace}s + 10 s`);
   const envKeys = new Set([...ceEnv.keys(), ...Object.keys(s["code-exec"].environment || {})]);
-  for (const v of requiredVars().vars) if (!envKeys.has(v)) p.push(`code-exec: ${v} not set`);
+  for (const v of requiredVars().vars) if (!envKeys.has(v) && !PER_POD_VARS.includes(v)) p.push(`code-exec: ${v} not set`);
+  for (const v of PER_POD_VARS) if (envKeys.has(v)) p.push(`code-exec: ${v} is fixed; every replica would be the same stream consumer (leave it unset)`);
+  p.push(...composeStoreRules(s, ceEnv, dir));
   const same = (a, b, except, label) => {
     for (const [k, v] of a) if (!except.includes(k) && b.get(k) !== v) p.push(`${label}: ${k}=${v} vs ${b.get(k)}`);
     for (const k of b.keys()) if (!except.includes(k) && !a.has(k)) p.push(`${label}: ${k} only in the Kubernetes copy`);
   };
-  same(ceEnv, k8sEnv, ["JUDGE0_BASE_URL", "REDIS_URL", "CONVEX_SITE_URL"], "code-exec.env vs k8s config.env");
+  // compose runs the redis store like the production overlays; the Kubernetes base stays memory.
+  same(ceEnv, k8sEnv, ["JUDGE0_BASE_URL", "REDIS_URL", "CONVEX_SITE_URL", "SUBMISSION_STORE", "SUBMISSION_REDIS_URL"], "code-exec.env vs k8s config.env");
   same(readEnvFile(path.join(dir, "judge0.conf")), readEnvFile(path.join(DEPLOY, "k8s/base/judge0/judge0.env")), ["POSTGRES_HOST"], "judge0.conf vs k8s judge0.env");
   const example = readEnvFile(path.join(dir, ".env.example"));
   for (const m of fs.readFileSync(path.join(dir, "docker-compose.yml"), "utf8").matchAll(/\$\{([A-Z0-9_]+)/g))
@@ -578,7 +596,10 @@ function ecsRules(tsProblems) {
   if (!c) return { problems: [...p, "no container code-exec"] };
   const env = Object.fromEntries((c.environment || []).map((e) => [e.name, e.value]));
   const secrets = (c.secrets || []).map((s) => s.name);
-  for (const v of requiredVars().vars) if (!(v in env) && !secrets.includes(v)) p.push(`${v} not set`);
+  for (const v of requiredVars().vars) if (!(v in env) && !secrets.includes(v) && !PER_POD_VARS.includes(v)) p.push(`${v} not set`);
+  for (const v of PER_POD_VARS) if (v in env || secrets.includes(v)) p.push(`${v} is fixed; every task would be the same stream consumer (leave it unset)`);
+  p.push(...storeUrlRules(env, secrets.includes("SUBMISSION_REDIS_URL")));
+  if (env.SUBMISSION_STORE !== "redis") p.push(`SUBMISSION_STORE=${env.SUBMISSION_STORE}: the production task runs the redis store (deploy/README.md "ECS")`);
   for (const s of SECRET_VARS) {
     if (s in env) p.push(`${s} in plain environment`);
     const e = (c.secrets || []).find((x) => x.name === s);
@@ -676,7 +697,8 @@ function freePort() {
 async function serviceAccepts(env) {
   const bin = findBinary();
   if (!bin) return { skip: "no built binary (set CODE_EXEC_BINARY or build build/code-exec)" };
-  const e = { ...env, PORT: "0", BIND_ADDRESS: "127.0.0.1", JUDGE0_BASE_URL: "http://127.0.0.1:9", CONVEX_SITE_URL: "http://127.0.0.1:9", REDIS_URL: "redis://127.0.0.1:9", LOG_LEVEL: env.LOG_LEVEL || "info" };
+  // The store too: a redis-mode configuration must start (and answer 503) while its Redis is away.
+  const e = { ...env, PORT: "0", BIND_ADDRESS: "127.0.0.1", JUDGE0_BASE_URL: "http://127.0.0.1:9", CONVEX_SITE_URL: "http://127.0.0.1:9", REDIS_URL: "redis://127.0.0.1:9", SUBMISSION_REDIS_URL: "redis://127.0.0.1:9", LOG_LEVEL: env.LOG_LEVEL || "info" };
   if (e.JUDGE0_CALLBACKS === "on") {
     // The configured port is fixed (4002); a free one keeps the checks independent of each other.
     const port = await freePort();
@@ -863,6 +885,305 @@ function drainBound(ce, cfg) {
   return { problems: need <= tgps ? [] : [`terminationGracePeriodSeconds ${tgps} < preStop ${sleepS} + SHUTDOWN_GRACE_MS ${graceS} + final delivery ${finalS} = ${need}`], note: `preStop ${sleepS} + SHUTDOWN_GRACE_MS ${graceS} + final delivery ${finalS} = ${need} <= ${tgps}` };
 }
 
+// ---------------------------------------------------------------- the submission store (issue #17)
+// SUBMISSION_REDIS_URL as the service parses it: redis://[user:password@]host[:port][/db].
+function parseRedisUrl(u) {
+  let url;
+  try { url = new URL(u); } catch { return { error: `${u} is no URL` }; }
+  if (url.protocol === "rediss:") return { error: `${u}: rediss:// is refused at start (no TLS client)` };
+  if (url.protocol !== "redis:") return { error: `${u} is not redis://` };
+  const db = url.pathname && url.pathname !== "/" ? Number(url.pathname.slice(1)) : 0;
+  if (!Number.isInteger(db) || db < 0) return { error: `${u}: database ${url.pathname} is not a number` };
+  return { host: url.hostname, port: Number(url.port || 6379), db, password: !!url.password };
+}
+// Rules every configuration (Kubernetes, compose, ECS) shares. passwordInSecret: the URL comes from
+// a secret store, so a password in it is fine.
+function storeUrlRules(env, passwordInSecret = false) {
+  const p = [];
+  const store = env.SUBMISSION_STORE;
+  if (!["memory", "redis"].includes(store)) p.push(`SUBMISSION_STORE=${store} (memory or redis)`);
+  const lease = num(env.SUBMISSION_LEASE_MS), attempts = num(env.SUBMISSION_MAX_ATTEMPTS);
+  if (!(lease >= 300)) p.push(`SUBMISSION_LEASE_MS ${env.SUBMISSION_LEASE_MS} < 300 (the service's minimum)`);
+  if (!(Number.isInteger(attempts) && attempts >= 1 && attempts <= 100)) p.push(`SUBMISSION_MAX_ATTEMPTS ${env.SUBMISSION_MAX_ATTEMPTS} not in 1..100`);
+  if (store !== "redis" || passwordInSecret) return p;
+  const url = parseRedisUrl(env.SUBMISSION_REDIS_URL || env.REDIS_URL || "redis://127.0.0.1:6379");
+  if (url.error) return [...p, `SUBMISSION_REDIS_URL: ${url.error}`];
+  if (url.password) p.push("SUBMISSION_REDIS_URL carries a password in plain configuration (move it into a Secret)");
+  const rl = env.REDIS_URL ? parseRedisUrl(env.REDIS_URL) : {};
+  if (!env.SUBMISSION_REDIS_URL || (rl.host === url.host && rl.port === url.port))
+    p.push(`SUBMISSION_REDIS_URL ${env.SUBMISSION_REDIS_URL || "(unset: REDIS_URL)"} is the rate limiter's Redis (REDIS_URL), which has no persistence`);
+  return p;
+}
+
+// Directives of a Redis configuration: a config file's lines, then `--key value` arguments
+// (which override the file, as redis-server applies them after it).
+function redisDirectives(fileText, argv) {
+  const d = {};
+  for (const raw of (fileText || "").split("\n")) {
+    const line = raw.trim();
+    if (!line || line.startsWith("#")) continue;
+    const m = /^(\S+)\s*(.*)$/.exec(line);
+    d[m[1].toLowerCase()] = m[2].trim().replace(/^"(.*)"$/, "$1");
+  }
+  for (let i = 0; i < argv.length; i++) {
+    if (!argv[i].startsWith("--")) continue;
+    const vals = [];
+    while (i + 1 < argv.length && !argv[i + 1].startsWith("--")) vals.push(argv[++i]);
+    d[argv[i - vals.length].slice(2).toLowerCase()] = vals.join(" ");
+  }
+  return d;
+}
+// The properties a store Redis must have, whatever runs it.
+function redisDurabilityRules(d, where) {
+  const p = [];
+  if (d.appendonly !== "yes") p.push(`${where}: appendonly is ${d.appendonly ?? "no (default)"}, not yes`);
+  if (!["everysec", "always", undefined].includes(d.appendfsync)) p.push(`${where}: appendfsync ${d.appendfsync} (everysec or always; "no" leaves the loss window to the kernel)`);
+  if ((d["maxmemory-policy"] ?? "noeviction") !== "noeviction") p.push(`${where}: maxmemory-policy ${d["maxmemory-policy"]} may evict accepted submissions (noeviction)`);
+  return p;
+}
+
+// The Service (and its pods) that SUBMISSION_REDIS_URL names, inside a render.
+function storeTarget(objs, ce) {
+  const url = parseRedisUrl(ce.env.SUBMISSION_REDIS_URL || "");
+  if (url.error) return { error: url.error };
+  const labels = url.host.replace(/\.svc(\.cluster\.local)?$/, "").split(".");
+  const [svcName, ns] = labels.length >= 3 ? [labels[1], labels[2]] : [labels[0], labels[1] || ce.ns];
+  const svc = find(objs, "Service", ns, svcName);
+  if (!svc) return { error: `SUBMISSION_REDIS_URL host ${url.host}: no Service ${ns}/${svcName} in this render` };
+  const sp = (svc.spec.ports || []).find((x) => x.port === url.port);
+  if (!sp) return { error: `Service ${ns}/${svcName} has no port ${url.port}` };
+  const owners = workloads(objs).filter((w) => w.metadata.namespace === ns && selectorMatches({ matchLabels: svc.spec.selector }, podTemplate(w).metadata?.labels));
+  return { url, svc, sp, ns, owners };
+}
+// The Redis configuration of a workload: args (redis-server [file] [--k v ...]) and the mounted
+// ConfigMap file they name.
+function workloadRedisConfig(objs, w) {
+  const spec = podTemplate(w).spec;
+  const c = spec.containers.find((x) => /(^|\/)redis(:|@)/.test(x.image)) || spec.containers[0];
+  const argv = [...(c.command || []), ...(c.args || [])];
+  if (argv[0] === "redis-server") argv.shift();
+  let fileText = "", file = null;
+  if (argv[0] && !argv[0].startsWith("--")) {
+    file = argv.shift();
+    const mount = (c.volumeMounts || []).find((m) => file === path.posix.join(m.mountPath, path.posix.basename(file)) || file.startsWith(m.mountPath + "/"));
+    const vol = mount && (spec.volumes || []).find((v) => v.name === mount.name);
+    const cm = vol?.configMap && find(objs, "ConfigMap", w.metadata.namespace, vol.configMap.name);
+    const key = mount?.subPath || path.posix.relative(mount?.mountPath || "/", file);
+    fileText = cm?.data?.[key];
+    if (fileText === undefined) return { c, error: `${short(w)}: config file ${file} is not in a mounted ConfigMap` };
+  }
+  return { c, file, fileText, extra: argv, d: redisDirectives(fileText, argv) };
+}
+
+// Kubernetes: production runs redis; the URL names a StatefulSet Redis with AOF on a PVC; every pod
+// has its own consumer name.
+function storeRules(name, objs) {
+  const ce = codeExec(objs);
+  if (!ce) return { skip: "no code-exec Deployment" };
+  const p = storeUrlRules(ce.env);
+  const production = name.startsWith("overlays/production");
+  if (production && ce.env.SUBMISSION_STORE !== "redis") p.push(`SUBMISSION_STORE=${ce.env.SUBMISSION_STORE}: production overlays run the redis store (issue #17)`);
+  for (const v of PER_POD_VARS) {
+    if (v in ce.env) p.push(`${v} is in a ConfigMap: every pod would be the same stream consumer`);
+    const e = (ce.c.env || []).find((x) => x.name === v);
+    if (e?.valueFrom?.fieldRef?.fieldPath !== "metadata.name") p.push(`${v} is not the downward API's metadata.name`);
+  }
+  if (ce.env.SUBMISSION_STORE !== "redis") return { problems: p, note: `SUBMISSION_STORE=${ce.env.SUBMISSION_STORE}: per-pod queues, no store Redis needed` };
+  const t = storeTarget(objs, ce);
+  if (t.error) return { problems: [...p, t.error] };
+  const sts = t.owners.filter((w) => w.kind === "StatefulSet");
+  if (t.owners.length !== 1 || sts.length !== 1) return { problems: [...p, `${short(t.svc)} selects ${t.owners.map(short).join(", ") || "nothing"}; expected exactly one StatefulSet`] };
+  const w = sts[0], spec = podTemplate(w).spec;
+  for (const other of ["judge0-redis", "ratelimit-redis"]) if (w.metadata.name === other) p.push(`the store is ${other}, which keeps no data`);
+  if (w.spec.replicas !== undefined && w.spec.replicas !== 1) p.push(`${short(w)}: ${w.spec.replicas} replicas of a standalone Redis are independent stores (1 expected)`);
+  const cfg = workloadRedisConfig(objs, w);
+  if (cfg.error) return { problems: [...p, cfg.error] };
+  p.push(...redisDurabilityRules(cfg.d, short(w)));
+  const m = /^redis:(\d+)/.exec(cfg.c.image.split("/").pop());
+  if (!m || Number(m[1]) < 7) p.push(`${short(w)}: image ${cfg.c.image} is not Redis 7+ (XINFO GROUPS reports the lag that KEDA's lagCount reads only from 7 on)`);
+  const portOk = (cfg.c.ports || []).some((x) => x.containerPort === num(cfg.d.port ?? 6379) && (x.name === t.sp.targetPort || x.containerPort === t.sp.targetPort));
+  if (!portOk) p.push(`${short(t.svc)} port ${t.sp.port} -> ${t.sp.targetPort} is not the Redis port ${cfg.d.port ?? 6379}`);
+  const dir = cfg.d.dir || "/data";
+  const claims = (w.spec.volumeClaimTemplates || []).map((v) => v.metadata.name);
+  const dataMount = (cfg.c.volumeMounts || []).find((x) => x.mountPath === dir);
+  if (!claims.length) p.push(`${short(w)}: no volumeClaimTemplates (no PVC)`);
+  else if (!dataMount || !claims.includes(dataMount.name)) p.push(`${short(w)}: Redis dir ${dir} is not on the PVC (${claims.join(", ")})`);
+  else if ((spec.volumes || []).some((v) => v.name === dataMount.name)) p.push(`${short(w)}: volume ${dataMount.name} shadows its PVC template`);
+  const maxmem = bytesOf(String(cfg.d.maxmemory || "").replace(/b$/i, "").replace(/^(\d+)([kmg])$/i, (_, n, u) => `${n}${u.toUpperCase()}i`));
+  const limit = bytesOf(cfg.c.resources?.limits?.memory);
+  if (!(maxmem > 0)) p.push(`${short(w)}: no maxmemory (the kernel would kill Redis before it refuses writes)`);
+  else if (!(maxmem < limit)) p.push(`${short(w)}: maxmemory ${cfg.d.maxmemory} >= memory limit ${cfg.c.resources?.limits?.memory}`);
+  return { problems: p, note: `${t.url.host}:${t.url.port} -> ${short(w)}: appendonly ${cfg.d.appendonly}, appendfsync ${cfg.d.appendfsync ?? "everysec"}, ${cfg.d["maxmemory-policy"] ?? "noeviction"}, dir ${dir} on PVC ${dataMount?.name}; POD_NAME from metadata.name` };
+}
+
+// NetworkPolicy semantics: traffic from pod A to pod B on a port passes when A's egress and B's
+// ingress both allow it (a side that no policy of that direction selects allows everything).
+function peerMatches(peer, policyNs, podNs, podLabels, objs) {
+  if (peer.ipBlock) return false; // pod addresses are private; the rules here name pods
+  const nsObj = find(objs, "Namespace", undefined, podNs);
+  const nsLabels = { "kubernetes.io/metadata.name": podNs, ...(nsObj?.metadata.labels || {}) };
+  if (peer.namespaceSelector) {
+    if (!selectorMatches(peer.namespaceSelector, nsLabels)) return false;
+  } else if (podNs !== policyNs) return false;
+  return !peer.podSelector || selectorMatches(peer.podSelector, podLabels);
+}
+function portMatches(ports, port, portName) {
+  if (!ports || !ports.length) return true;
+  return ports.some((x) => (x.protocol || "TCP") === "TCP" && (x.port === undefined || x.port === port || x.port === portName));
+}
+function allows(objs, dir, ns, labels, peerNs, peerLabels, port, portName) {
+  const type = dir === "egress" ? "Egress" : "Ingress";
+  const pols = objs.filter((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === ns && selectorMatches(o.spec.podSelector, labels) && (o.spec.policyTypes || ["Ingress"]).includes(type));
+  if (!pols.length) return true;
+  return pols.some((np) => (np.spec[dir] || []).some((rule) => {
+    const peers = rule[dir === "egress" ? "to" : "from"];
+    const peerOk = !peers || !peers.length || peers.some((x) => peerMatches(x, ns, peerNs, peerLabels, objs));
+    return peerOk && portMatches(rule.ports, port, portName);
+  }));
+}
+function storeNetworkRules(objs) {
+  const ce = codeExec(objs);
+  if (!ce || ce.env.SUBMISSION_STORE !== "redis") return { skip: "no redis store in this render" };
+  const t = storeTarget(objs, ce);
+  if (t.error || t.owners.length !== 1) return { problems: [t.error || "the store's Service selects no single workload"] };
+  const store = t.owners[0], sLabels = podTemplate(store).metadata.labels, cLabels = ce.dep.spec.template.metadata.labels;
+  const c = podTemplate(store).spec.containers[0];
+  const cport = (c.ports || []).find((x) => x.name === t.sp.targetPort || x.containerPort === t.sp.targetPort);
+  const port = cport?.containerPort ?? t.sp.targetPort, portName = cport?.name;
+  const p = [];
+  if (!allows(objs, "egress", ce.ns, cLabels, t.ns, sLabels, port, portName)) p.push(`code-exec's egress policy does not allow ${short(store)}:${port}`);
+  if (!allows(objs, "ingress", t.ns, sLabels, ce.ns, cLabels, port, portName)) p.push(`${short(store)}'s ingress policy does not admit code-exec on ${port}`);
+  // Only code-exec (and the KEDA operator) may connect: some ingress policy selects the store, and
+  // none admits an arbitrary pod of its namespace or of a foreign one.
+  const ingress = objs.filter((o) => o.kind === "NetworkPolicy" && o.metadata.namespace === t.ns && selectorMatches(o.spec.podSelector, sLabels) && (o.spec.policyTypes || ["Ingress"]).includes("Ingress"));
+  if (!ingress.length) p.push(`no NetworkPolicy restricts ingress to ${short(store)} (any pod could read submissions)`);
+  if (allows(objs, "ingress", t.ns, sLabels, t.ns, { "app.kubernetes.io/name": "some-other-pod" }, port, portName)) p.push(`${short(store)} admits any pod of namespace ${t.ns}`);
+  if (allows(objs, "ingress", t.ns, sLabels, "some-other-namespace", {}, port, portName)) p.push(`${short(store)} admits other namespaces`);
+  if (ingress.some((np) => (np.spec.ingress || []).some((rule) => (rule.from || []).some((x) => x.ipBlock)))) p.push(`${short(store)} admits addresses by ipBlock`);
+  const keda = objs.some((o) => o.kind === "ScaledObject" && (o.spec.triggers || []).some((x) => x.type === "redis-streams"));
+  if (keda && !allows(objs, "ingress", t.ns, sLabels, "keda", { app: "keda-operator", "app.kubernetes.io/name": "keda-operator" }, port, portName))
+    p.push(`${short(store)} does not admit the KEDA operator (namespace keda), so the redis-streams trigger cannot read the lag`);
+  return { problems: p, note: `code-exec -> ${short(store)}:${port} allowed both ways; nothing else${keda ? " but the KEDA operator" : ""} admitted` };
+}
+
+// KEDA: in redis mode the code-exec ScaledObject scales on the stream's backlog, with KEDA's own
+// redis-streams scaler: the group's lag (entries no pod has read), not XPENDING (entries pods run).
+function kedaStoreRules(objs) {
+  const ce = codeExec(objs);
+  const so = objs.find((o) => o.kind === "ScaledObject" && o.spec.scaleTargetRef.name === "code-exec");
+  if (!ce || !so) return { skip: "no code-exec ScaledObject" };
+  const trig = (so.spec.triggers || []).filter((x) => x.type === "redis-streams");
+  const p = [];
+  if (ce.env.SUBMISSION_STORE !== "redis") {
+    if (trig.length) p.push(`${short(so)}: redis-streams trigger, but SUBMISSION_STORE=${ce.env.SUBMISSION_STORE} writes no stream`);
+    return p.length ? p : { skip: "memory store: no stream to scale on" };
+  }
+  if (trig.length !== 1) return [`${short(so)}: ${trig.length} redis-streams triggers (one on ${STORE_STREAM} expected)`];
+  const m = trig[0].metadata || {};
+  if (m.stream !== STORE_STREAM) p.push(`stream ${m.stream} != ${STORE_STREAM}`);
+  if (m.consumerGroup !== STORE_GROUP) p.push(`consumerGroup ${m.consumerGroup} != ${STORE_GROUP}`);
+  const lag = num(m.lagCount), active = num(ce.env.MAX_ACTIVE_SUBMISSIONS);
+  if (!(Number.isInteger(lag) && lag > 0 && lag <= active)) p.push(`lagCount ${m.lagCount} not in 1..MAX_ACTIVE_SUBMISSIONS ${active} (without it KEDA scales on XPENDING, the running entries)`);
+  for (const k of ["pendingEntriesCount", "streamLength"]) if (k in m) p.push(`${k} is set; KEDA ignores it next to lagCount (misleading)`);
+  if ((trig[0].metricType || "AverageValue") !== "AverageValue") p.push(`metricType ${trig[0].metricType}: lag / replicas against lagCount needs AverageValue`);
+  if (String(m.enableTLS || "false") !== "false") p.push("enableTLS on, but the store speaks plain redis:// (code-exec refuses rediss://)");
+  const t = storeTarget(objs, ce);
+  if (t.error) p.push(t.error);
+  else {
+    const addr = m.address || (m.host && `${m.host}:${m.port}`);
+    if (m.addressFromEnv || m.hostFromEnv) p.push("address from the target's env is not checked here; name the Service");
+    else if (addr !== `${t.url.host}:${t.url.port}`) p.push(`address ${addr} != SUBMISSION_REDIS_URL's ${t.url.host}:${t.url.port}`);
+    if (num(m.databaseIndex ?? 0) !== t.url.db) p.push(`databaseIndex ${m.databaseIndex ?? 0} != SUBMISSION_REDIS_URL's ${t.url.db}`);
+  }
+  if (!(so.spec.triggers || []).some((x) => x.type === "prometheus")) p.push(`${short(so)}: the active-submissions trigger is gone`);
+  return { problems: p, note: `redis-streams lag of ${m.stream}/${m.consumerGroup} at ${m.address}, ${m.lagCount} per pod, beside ${(so.spec.triggers || []).filter((x) => x !== trig[0]).map((x) => x.type).join(" + ")}` };
+}
+
+// compose: the store URL names a service whose Redis has AOF on a volume.
+function composeStoreRules(services, ceEnv, dir) {
+  const env = Object.fromEntries(ceEnv);
+  const p = storeUrlRules(env);
+  if (env.SUBMISSION_STORE !== "redis" || p.length) return p;
+  const url = parseRedisUrl(env.SUBMISSION_REDIS_URL);
+  const svc = services[url.host];
+  if (!svc) return [`SUBMISSION_REDIS_URL host ${url.host} is no compose service`];
+  const cmd = Array.isArray(svc.command) ? [...svc.command] : String(svc.command || "").split(/\s+/).filter(Boolean);
+  if (cmd[0] === "redis-server") cmd.shift();
+  let fileText = "";
+  if (cmd[0] && !cmd[0].startsWith("--")) {
+    const file = cmd.shift();
+    const vol = (svc.volumes || []).map((v) => (typeof v === "string" ? v.split(":") : [v.source, v.target])).find(([, target]) => target === file);
+    if (!vol) return [`${url.host}: config ${file} is not mounted`];
+    fileText = fs.readFileSync(path.resolve(dir, vol[0]), "utf8");
+  }
+  const d = redisDirectives(fileText, cmd);
+  p.push(...redisDurabilityRules(d, `compose ${url.host}`));
+  const dataDir = d.dir || "/data";
+  if (!(svc.volumes || []).some((v) => (typeof v === "string" ? v.split(":")[1] : v.target) === dataDir)) p.push(`compose ${url.host}: ${dataDir} is on no volume (the AOF dies with the container)`);
+  if ((services["code-exec"].depends_on || {})[url.host]?.condition !== "service_healthy") p.push(`code-exec does not wait for ${url.host} to be healthy`);
+  return p;
+}
+
+// Debian's redis-server (tools/bootstrap installs it) loads each rendered store configuration on
+// loopback, in a scratch directory: a typo in redis.conf would stop the real one from starting.
+async function storeConfigLoads(renders) {
+  let bin;
+  try { bin = execFileSync("sh", ["-c", "command -v redis-server"], { encoding: "utf8" }).trim(); } catch { bin = ""; }
+  if (!bin) return { skip: "redis-server not installed (tools/bootstrap installs it)" };
+  const configs = new Map();
+  for (const r of renders) {
+    const ce = codeExec(r.objects);
+    if (!ce || ce.env.SUBMISSION_STORE !== "redis") continue;
+    const t = storeTarget(r.objects, ce);
+    if (t.error || t.owners.length !== 1) continue;
+    const cfg = workloadRedisConfig(r.objects, t.owners[0]);
+    if (!cfg.error) configs.set(JSON.stringify([cfg.fileText, cfg.extra]), { r: r.name, cfg });
+  }
+  if (!configs.size) return { problems: ["no render has a store Redis to load"] };
+  const p = [], notes = [];
+  let n = 0;
+  for (const [, { r, cfg }] of configs) {
+    const scratch = path.join(WORK, `store-redis-${n++}`);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    fs.mkdirSync(scratch, { recursive: true });
+    const conf = path.join(scratch, "redis.conf");
+    // redis-server changes into `dir` while it parses the file, before any --dir argument: point
+    // that one line at the scratch directory.
+    fs.writeFileSync(conf, cfg.fileText.replace(/^\s*dir\s.*$/m, `dir ${scratch}`));
+    const port = await freePort();
+    const args = [conf, ...cfg.extra, "--port", String(port), "--bind", "127.0.0.1", "--dir", scratch, "--daemonize", "no"];
+    const child = spawn(bin, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const cli = (...a) => execFileSync("redis-cli", ["-h", "127.0.0.1", "-p", String(port), ...a], { encoding: "utf8", timeout: 3000, stdio: ["ignore", "pipe", "ignore"] }).trim();
+    try {
+      let up = false;
+      for (let i = 0; i < 50 && !up && child.exitCode === null; i++) {
+        try { up = cli("ping") === "PONG"; } catch {}
+        if (!up) await new Promise((res) => setTimeout(res, 100));
+      }
+      if (!up) { p.push(`${r}: redis-server did not start with the rendered config: ${out.replace(/\s+/g, " ").slice(-300)}`); continue; }
+      const get = (k) => cli("config", "get", k).split("\n")[1];
+      for (const [k, want] of [["appendonly", "yes"], ["appendfsync", cfg.d.appendfsync || "everysec"], ["maxmemory-policy", "noeviction"]])
+        if (get(k) !== want) p.push(`${r}: the running Redis has ${k}=${get(k)}, not ${want}`);
+      // The stream the service writes and the lag KEDA reads (XINFO GROUPS, Redis 7+).
+      cli("xgroup", "create", STORE_STREAM, STORE_GROUP, "$", "mkstream");
+      cli("xadd", STORE_STREAM, "*", "probe", "1");
+      const info = cli("xinfo", "groups", STORE_STREAM).split("\n");
+      const lag = info[info.indexOf("lag") + 1];
+      if (!info.includes("lag") || lag !== "1") p.push(`${r}: XINFO GROUPS reports lag ${lag} for one unread entry (KEDA's lagCount needs Redis 7)`);
+      if (!fs.existsSync(path.join(scratch, get("appenddirname") || "appendonlydir"))) p.push(`${r}: no AOF directory was written`);
+      notes.push(`${r}: ${cli("info", "server").match(/redis_version:(\S+)/)?.[1]} appendonly yes, lag ${lag}`);
+    } finally {
+      try { child.kill("SIGTERM"); } catch {}
+      await new Promise((res) => (child.exitCode !== null ? res() : child.once("exit", res)));
+      fs.rmSync(scratch, { recursive: true, force: true });
+    }
+  }
+  return { problems: p, note: `${shown(bin)} on 127.0.0.1 loaded ${configs.size} distinct config(s): ${notes.join("; ")}` };
+}
+
 // ---------------------------------------------------------------- main
 const renders = loadRendered();
 const ecsFile = path.join(DEPLOY, "ecs/task-definition.json");
@@ -883,7 +1204,11 @@ for (const r of renders.filter((x) => x.objects.some((o) => o.kind === "Deployme
   check(`disruption budgets and preStop ${r.name}`, () => disruptionRules(r.objects));
   check(`Judge0 retention CronJob ${r.name}`, () => retentionRules(r.objects));
   check(`production reachability, alerts, node pool ${r.name}`, () => productionRules(r.objects));
+  check(`submission store ${r.name}`, () => storeRules(r.name, r.objects));
+  check(`network path to the submission store ${r.name}`, () => storeNetworkRules(r.objects));
+  check(`KEDA scales on the stream backlog ${r.name}`, () => kedaStoreRules(r.objects));
 }
+await checkAsync("store redis.conf loads in a real redis-server", () => storeConfigLoads(renders));
 check("production overlays agree on the minimum replicas", () => productionMinimaAgree(renders));
 check(`metrics file has ${METRIC}`, metricsFile);
 check("Dockerfile policy", dockerfileRules);

@@ -40,6 +40,7 @@ class FrontTest : public DeterministicTest {
             return caf::delegated<judge_answer>();
           },
           [this](client_gone_atom, std::uint64_t serial) { gone.push_back(serial); },
+          [](drain_atom) {},
           [](abort_atom, std::string&) {},
           [](idle_atom) { return true; },
       };

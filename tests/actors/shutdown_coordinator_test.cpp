@@ -15,7 +15,6 @@ using std::chrono::milliseconds;
 
 namespace {
 
-using release_atom = caf::atom_constant<caf::atom("release")>;
 using supervisor_mock = supervisor_actor::extend<caf::reacts_to<release_atom>>;
 
 class ShutdownCoordinatorTest : public DeterministicTest {
@@ -35,6 +34,7 @@ class ShutdownCoordinatorTest : public DeterministicTest {
           [](admit_atom, judge_request&, request_ticket&) { return judge_answer{}; },
           [](admit_atom, inline_judge_request&, request_ticket&) { return judge_answer{}; },
           [](client_gone_atom, std::uint64_t) {},
+          [this](drain_atom) { ++supervisor_drained; },
           [this](abort_atom, std::string& reason) { aborts.push_back(reason); },
           [this, self](idle_atom) -> caf::result<bool> {
             idle_waiters.push_back(self->make_response_promise<bool>());
@@ -54,6 +54,7 @@ class ShutdownCoordinatorTest : public DeterministicTest {
   std::vector<std::string> aborts;
   std::vector<caf::typed_response_promise<bool>> idle_waiters;
   int done = 0;
+  int supervisor_drained = 0;
   front_actor front;
   supervisor_mock supervisor;
   shutdown_actor coordinator;
@@ -64,6 +65,7 @@ class ShutdownCoordinatorTest : public DeterministicTest {
 TEST_F(ShutdownCoordinatorTest, ReadinessGoesOffAtOnceAndJudgeRequestsAreRefusedAfterTheDelay) {
   tell(coordinator, signal_atom::value);
   EXPECT_EQ(front_told, std::vector<std::string>{"drain"});
+  EXPECT_EQ(supervisor_drained, 1);  // it takes nothing more from the shared stream
   advance(milliseconds(999));
   EXPECT_EQ(front_told.size(), 1u);
   advance(milliseconds(1));

@@ -51,6 +51,14 @@ TEST(JudgeAnswers, MarkRunningFailedIs502) {
   EXPECT_EQ(r.body.at("details").at("requestId"), "r1");
 }
 
+TEST(JudgeAnswers, AnUnreachableSubmissionStoreIs503WithRetryAfter) {
+  auto r = render(for_submission(answer_kind::store_unavailable));
+  EXPECT_EQ(r.status, 503);
+  EXPECT_EQ(r.header("Retry-After"), "5");
+  EXPECT_EQ(r.body.at("submissionId"), "s1");
+  EXPECT_EQ(r.body.at("message"), "Submission store unavailable");
+}
+
 TEST(JudgeAnswers, OverloadedIs503WithRetryAfterForBothRoutes) {
   auto r = render(for_submission(answer_kind::overloaded));
   EXPECT_EQ(r.status, 503);

@@ -35,6 +35,18 @@ TEST(StreamLease, APeerTakesOverOnlyWhatIsIdleLongerThanTheLease) {
   EXPECT_EQ(takeover_min_idle(p), 30001ms);  // XAUTOCLAIM's min-idle-time is inclusive
 }
 
+TEST(StreamLease, PeersLookForEntriesToTakeOverEveryThirdOfTheLeaseAndAtLeastEverySecond) {
+  EXPECT_EQ(takeover_sweep_interval(policy(1500ms)), 500ms);
+  EXPECT_EQ(takeover_sweep_interval(policy(30000ms)), 1000ms);
+}
+
+TEST(StreamLease, AnUnconfirmedEntryRunsOnlyOnceItsMarkRunningCannotBeGoingOn) {
+  const wall::time_point accepted{wall::duration(std::chrono::hours(1000))};
+  EXPECT_FALSE(unconfirmed_run_due(accepted, accepted, 7000ms));
+  EXPECT_FALSE(unconfirmed_run_due(accepted, accepted + 6999ms, 7000ms));
+  EXPECT_TRUE(unconfirmed_run_due(accepted, accepted + 7000ms, 7000ms));
+}
+
 TEST(StreamLease, AReleasedEntryIsClaimableAtOnceAndKeepsItsAttempts) {
   const auto p = policy(30000ms);
   EXPECT_TRUE(claimable_by_peer(release_idle(p), p));
