@@ -95,6 +95,8 @@ bool note(store_self self, const char* op, const std::string& error) {
   auto& st = self->state;
   if (!error.empty()) {
     metrics::count_store_error(op);
+    // A Redis that lost its data (restarted without persistence) has no group: make it again.
+    if (error.find("NOGROUP") != std::string::npos) st.group_ready = false;
     if (st.healthy) log::error("submission store unavailable", {{"op", op}, {"error", error}});
     st.healthy = false;
     return false;

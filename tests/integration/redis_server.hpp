@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -65,5 +66,30 @@ class redis_server {
   pid_t pid_ = -1;
   bool ready_ = false;
 };
+
+// A fresh directory under /tmp, removed with its contents at the end (a redis-server's AOF).
+class temp_dir {
+ public:
+  temp_dir() {
+    std::string templ = (std::filesystem::temp_directory_path() / "cx-test-XXXXXX").string();
+    if (::mkdtemp(templ.data())) path_ = templ;
+  }
+  ~temp_dir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// redis_server's extra arguments for persistence that survives a SIGKILL: an append-only file in
+// `dir`, fsynced before each write is acknowledged. They override the default "--appendonly no".
+inline std::vector<std::string> aof_args(const std::string& dir) {
+  return {"--appendonly", "yes", "--appendfsync", "always", "--dir", dir};
+}
 
 }  // namespace cx::testing

@@ -283,6 +283,23 @@ TEST_F(StreamStoreTest, AJournalWithdrawnAfterMarkRunningFailedLeavesNoEntryAndN
   id_of(journal(b, entry("sub-1")));  // Convex retries the request: it is accepted
 }
 
+TEST_F(StreamStoreTest, AMarkSaysJournaledUntilMarkRunningSucceededAndGoneOnceRemoved) {
+  auto id = id_of(journal(a, entry("sub-1")));
+  auto marks = [&] {
+    return await<redis::marks_result>([&](auto cb) { b.store.marks({"sub-1", "never"}, cb); });
+  };
+  using m = redis::mark_state;
+  EXPECT_EQ(marks().states, (std::vector<m>{m::journaled, m::gone}));
+  auto ttl = raw({"PTTL", "code-exec:submitted:sub-1"}).integer;
+  EXPECT_EQ(await<std::string>([&](auto cb) { a.store.mark_ready("sub-1", cb); }), "");
+  EXPECT_EQ(marks().states, (std::vector<m>{m::ready, m::gone}));
+  EXPECT_GT(raw({"PTTL", "code-exec:submitted:sub-1"}).integer, ttl - 1000);  // its TTL is kept
+  EXPECT_EQ(await<std::string>([&](auto cb) { a.store.mark_ready("never", cb); }), "");
+  EXPECT_EQ(marks().states, (std::vector<m>{m::ready, m::gone}));  // no mark made for what was not journaled
+  EXPECT_EQ(remove(a, id, "sub-1"), "");
+  EXPECT_EQ(marks().states, (std::vector<m>{m::gone, m::gone}));
+}
+
 TEST_F(StreamStoreTest, AnUnusableEntryIsDeliveredWithItsIdAndWhy) {
   raw({"XADD", "code-exec:submissions", "*", "sid", "sub-1", "garbage", "x"});
   auto got = read(a, 10);
