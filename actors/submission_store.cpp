@@ -233,6 +233,9 @@ void sweep(store_self self) {
                          st.busy = false;
                          if (!note(self, "take_over", r.error)) return back_off(self);
                          st.cursor = r.cursor;
+                         // More expired entries than free slots: they go first at the next take,
+                         // before newer entries, so a dead pod's work does not wait behind the queue.
+                         if (r.cursor != "0-0") st.last_sweep = {};
                          admit(self, r.entries, true);
                          serve(self);
                        }));
