@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "actors/convex_callback.hpp"
@@ -283,8 +284,7 @@ void refresh(store_self self) {
                        auto& st = self->state;
                        if (!note(self, "refresh", r.error)) return;
                        st.last_refresh = asked;
-                       std::unordered_map<std::string, bool> kept;
-                       for (const auto& id : r.ids) kept[id] = true;
+                       std::unordered_set<std::string> kept(r.ids.begin(), r.ids.end());
                        for (const auto& id : ids)
                          if (!kept.count(id) && st.held.erase(id))
                            log::warn("lease lost: a peer holds the entry now", {{"entry_id", id}});

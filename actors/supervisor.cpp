@@ -174,6 +174,21 @@ void post_crash_result(supervisor_self self, const child& c, const caf::error& r
 
 void take_more(supervisor_self self);
 
+// A submission actor's arguments: its request, and what every submission gets from us.
+submission_args submission_args_for(supervisor_self self, judge_request req, request_ticket ticket, bool has_slot) {
+  auto& st = self->state;
+  submission_args args;
+  args.req = std::move(req);
+  args.ticket = std::move(ticket);
+  args.has_slot = has_slot;
+  args.cfg = st.cfg;
+  args.owner = caf::actor_cast<owner_actor>(self);
+  args.convex = st.convex;
+  args.pool = st.pool;
+  args.time = st.time;
+  return args;
+}
+
 void on_down(supervisor_self self, caf::down_msg& dm) {
   auto& st = self->state;
   auto it = st.children.find(dm.source);
@@ -293,16 +308,8 @@ void run_entry(supervisor_self self, stream_delivery& d) {
     metrics::count_submission("error");
     return post_terminal(self, kind, error_result(e.submission_id, *why, std::nullopt, 0, 0, elapsed), d.id);
   }
-  submission_args args;
-  args.req = std::move(*req);
-  args.ticket = {e.request_id, received, 0};
-  args.has_slot = true;
+  auto args = submission_args_for(self, std::move(*req), {e.request_id, received, 0}, true);
   args.marked_running = true;
-  args.cfg = st.cfg;
-  args.owner = caf::actor_cast<owner_actor>(self);
-  args.convex = st.convex;
-  args.pool = st.pool;
-  args.time = st.time;
   auto h = spawn_submission(self, std::move(args));
   st.in_flight.insert(e.submission_id);
   ++st.active;
@@ -383,16 +390,7 @@ supervisor_impl::behavior_type supervisor(supervisor_self self, std::shared_ptr<
         auto bytes = held_bytes(req);
         auto d = decide(self, bytes, t.request_id);
         if (d == admission::reject) return answer(answer_kind::overloaded, t.request_id, req.submission_id);
-        submission_args args;
-        args.req = req;
-        args.ticket = t;
-        args.has_slot = d == admission::run;
-        args.cfg = st.cfg;
-        args.owner = caf::actor_cast<owner_actor>(self);
-        args.convex = st.convex;
-        args.pool = st.pool;
-        args.time = st.time;
-        auto h = spawn_submission(self, std::move(args));
+        auto h = spawn_submission(self, submission_args_for(self, req, t, d == admission::run));
         st.in_flight.insert(req.submission_id);
         return enlist(self, child{req.submission_id, std::move(t), req.kind, d == admission::run, bytes, false, {}, h,
                                   std::nullopt, false});
